@@ -1,0 +1,27 @@
+using System.CommandLine;
+using TweakDrizzle.Cli.Commands;
+
+namespace TweakDrizzle.Cli;
+
+/// <summary>Entry point of the <c>tweakdrizzle</c> command-line tool.</summary>
+public static class Program
+{
+    /// <summary>Builds the command tree, runs the command named by <paramref name="args"/> and returns its exit code.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <returns>0 on success, 1 when the work failed, 2 for a usage error.</returns>
+    public static int Main(string[] args)
+    {
+        RootCommand root = BuildRoot();
+        ParseResult parse = root.Parse(args);
+        return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>The root command with every sub-command registered; one line per command keeps merges simple.</summary>
+    internal static RootCommand BuildRoot()
+    {
+        var root = new RootCommand(
+            "tweakdrizzle: align dithered telescope exposures (TweakReg) and combine them with drizzle (AstroDrizzle).");
+        root.Subcommands.Add(DemoCommand.Create());
+        return root;
+    }
+}
