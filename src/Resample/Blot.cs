@@ -261,11 +261,11 @@ public static class Blot
             double wAll = 0.0;
             for (int j = iys; j <= iye; j++)
             {
-                int yoff = (int)(MathF.Abs(y - j) / (float)LanczosTable.Delta);
+                int yoff = (int)(MathF.Abs(y - j) / LanczosTable.Delta);
                 double ly = yoff < nlut ? lut[yoff] : 0.0;
                 for (int i = ixs; i <= ixe; i++)
                 {
-                    int xoff = (int)(MathF.Abs(x - i) / (float)LanczosTable.Delta);
+                    int xoff = (int)(MathF.Abs(x - i) / LanczosTable.Delta);
                     double lx = xoff < nlut ? lut[xoff] : 0.0;
                     double wgt = lx * ly;
                     wAll += wgt;

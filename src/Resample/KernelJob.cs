@@ -145,7 +145,7 @@ internal sealed class KernelJob
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private float WeightOf(int idx) => Weights is null ? 1f : Weights[idx] * WtScale;
+    private float WeightOf(int idx) => Weights is null ? WtScale : Weights[idx] * WtScale;
 
     private int RowPoint(int j)
     {
