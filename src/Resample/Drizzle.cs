@@ -276,7 +276,7 @@ public sealed class Drizzle
 
         if (input.Dq is not null && _outDq is null)
         {
-            _outDq = new uint[_outImg!.LongLength];
+            _outDq = NewTouched<uint>(_outImg!.LongLength);
         }
 
         int[]? ctxPlane = null;
@@ -286,7 +286,7 @@ public sealed class Drizzle
             int plane = CtxId / 32;
             while (_ctx.Count <= plane)
             {
-                _ctx.Add(new int[_outImg!.LongLength]);
+                _ctx.Add(NewTouched<int>(_outImg!.LongLength));
             }
 
             ctxPlane = _ctx[plane];
@@ -337,7 +337,11 @@ public sealed class Drizzle
         };
 
         (long nmiss, long nskip) = BandScheduler.Run(job, _options.MaxDegreeOfParallelism ?? Environment.ProcessorCount);
-        ApplyFill();
+        if (!_ownsImg || job.ZeroedWeight)
+        {
+            ApplyFill();
+        }
+
         TotalExptime += input.Exptime;
         CtxId++;
         return new AddImageResult(nmiss, nskip, (float)psr);
@@ -514,7 +518,7 @@ public sealed class Drizzle
         }
 
         FillValue fill = _options.FillValue;
-        _outWht = _options.OutWht ?? new float[n];
+        _outWht = _options.OutWht ?? NewTouched<float>(n);
         if (_options.OutImg is null)
         {
             _outImg = new float[n];
@@ -551,9 +555,17 @@ public sealed class Drizzle
             int planes = ((_options.MaxCtxId ?? _options.BeginCtxId) / 32) + 1;
             while (_ctx.Count < planes)
             {
-                _ctx.Add(new int[n]);
+                _ctx.Add(NewTouched<int>(n));
             }
         }
+    }
+
+    /// <summary>A zeroed array whose pages are already mapped, so that page faults do not land inside AddImage.</summary>
+    private static T[] NewTouched<T>(long n)
+    {
+        var a = new T[n];
+        Array.Clear(a);
+        return a;
     }
 
     private void ApplyFill()

@@ -57,7 +57,15 @@ internal sealed class KernelJob
 
     /// <summary>drizzle's nintd: round half away from zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Nint(double x) => Math.Round(x, MidpointRounding.AwayFromZero);
+    public static double Nint(double x)
+    {
+        double t = Math.Truncate(x);
+        double f = x - t;
+        return f >= 0.5 ? t + 1.0 : f <= -0.5 ? t - 1.0 : t;
+    }
+
+    /// <summary>Set when a contribution left an output weight of exactly 0 (negative lanczos weights): the fill must be re-applied.</summary>
+    public bool ZeroedWeight { get; set; }
 
     /// <summary>The weighted-average update of one output pixel, float32 storage at every step (drizzle's update_data_var).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -112,32 +120,52 @@ internal sealed class KernelJob
             }
         }
 
-        outWht[o] = (float)vcPlusDow;
+        float newWht = (float)vcPlusDow;
+        outWht[o] = newWht;
+        if (newWht == 0f)
+        {
+            ZeroedWeight = true;
+        }
         if (dow > 0f && CtxPlane is not null)
         {
             CtxPlane[o] |= CtxBit;
         }
     }
 
-    /// <summary>Runs the kernel over input rows [j0, j1] (inclusive) and counts misses.</summary>
+    /// <summary>Width in input columns of the blocks a band is processed in (keeps the output footprint in cache).</summary>
+    public const int BlockWidth = 64;
+
+    /// <summary>
+    /// Runs the kernel over input rows [j0, j1] (inclusive) in blocks of <see cref="BlockWidth"/> columns (block by
+    /// block, rows within a block, columns within a row) and counts misses.
+    /// </summary>
     public void RunRows(int j0, int j1, out long nmiss, out long nskip)
     {
+        var hits = new int[j1 - j0 + 1];
+        for (int i0 = Xmin; i0 <= Xmax; i0 += BlockWidth)
+        {
+            int i1 = Math.Min(i0 + BlockWidth - 1, Xmax);
+            for (int j = j0; j <= j1; j++)
+            {
+                hits[j - j0] += Kernel switch
+                {
+                    DrizzleKernel.Point => RowPoint(j, i0, i1),
+                    DrizzleKernel.Turbo => RowTurbo(j, i0, i1),
+                    DrizzleKernel.Gaussian => RowGaussian(j, i0, i1),
+                    DrizzleKernel.Lanczos2 => RowLanczos(j, i0, i1, 2),
+                    DrizzleKernel.Lanczos3 => RowLanczos(j, i0, i1, 3),
+                    _ => RowSquare(j, i0, i1),
+                };
+            }
+        }
+
+        int width = Xmax - Xmin + 1;
         nmiss = 0;
         nskip = 0;
-        for (int j = j0; j <= j1; j++)
+        foreach (int h in hits)
         {
-            int width = Xmax - Xmin + 1;
-            int hits = Kernel switch
-            {
-                DrizzleKernel.Point => RowPoint(j),
-                DrizzleKernel.Turbo => RowTurbo(j),
-                DrizzleKernel.Gaussian => RowGaussian(j),
-                DrizzleKernel.Lanczos2 => RowLanczos(j, 2),
-                DrizzleKernel.Lanczos3 => RowLanczos(j, 3),
-                _ => RowSquare(j),
-            };
-            nmiss += width - hits;
-            if (hits == 0)
+            nmiss += width - h;
+            if (h == 0)
             {
                 nskip++;
             }
@@ -147,13 +175,13 @@ internal sealed class KernelJob
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private float WeightOf(int idx) => Weights is null ? WtScale : Weights[idx] * WtScale;
 
-    private int RowPoint(int j)
+    private int RowPoint(int j, int i0, int i1)
     {
         int nx = Map.Width;
         double[] mx = Map.X;
         double[] my = Map.Y;
         int hits = 0;
-        for (int i = Xmin; i <= Xmax; i++)
+        for (int i = i0; i <= i1; i++)
         {
             int idx = (j * nx) + i;
             double ox = mx[idx] - X0;
@@ -179,7 +207,7 @@ internal sealed class KernelJob
         return hits;
     }
 
-    private int RowTurbo(int j)
+    private int RowTurbo(int j, int i0, int i1)
     {
         int nx = Map.Width;
         double[] mx = Map.X;
@@ -188,7 +216,7 @@ internal sealed class KernelJob
         double ac = 1.0 / (Pixfrac * Pixfrac);
         double doverScale = ac * Pscale * (double)Pscale;
         int hits = 0;
-        for (int i = Xmin; i <= Xmax; i++)
+        for (int i = i0; i <= i1; i++)
         {
             int idx = (j * nx) + i;
             double ox = mx[idx] - X0;
@@ -239,7 +267,7 @@ internal sealed class KernelJob
         return hits;
     }
 
-    private int RowGaussian(int j)
+    private int RowGaussian(int j, int i0, int i1)
     {
         int nx = Map.Width;
         double[] mx = Map.X;
@@ -252,7 +280,7 @@ internal sealed class KernelJob
         double efac = 2.3548 * 2.3548 * kscale2 * ac / 2.0;
         double es = efac / Math.PI;
         int hits = 0;
-        for (int i = Xmin; i <= Xmax; i++)
+        for (int i = i0; i <= i1; i++)
         {
             int idx = (j * nx) + i;
             double ox = mx[idx] - X0;
@@ -292,7 +320,7 @@ internal sealed class KernelJob
         return hits;
     }
 
-    private int RowLanczos(int j, int order)
+    private int RowLanczos(int j, int i0, int i1, int order)
     {
         int nx = Map.Width;
         double[] mx = Map.X;
@@ -302,7 +330,7 @@ internal sealed class KernelJob
         double pfo = order / (double)Pscale;
         double sdp = Pscale / LanczosTable.Delta;
         int hits = 0;
-        for (int i = Xmin; i <= Xmax; i++)
+        for (int i = i0; i <= i1; i++)
         {
             int idx = (j * nx) + i;
             double xx = mx[idx] - X0;
@@ -357,7 +385,7 @@ internal sealed class KernelJob
         return hits;
     }
 
-    private int RowSquare(int j)
+    private int RowSquare(int j, int i0, int i1)
     {
         int nx = Map.Width;
         int ny = Map.Height;
@@ -372,7 +400,7 @@ internal sealed class KernelJob
         Span<double> yo = stackalloc double[4];
         int hits = 0;
         bool interiorRow = j > 0 && j < ny - 2;
-        for (int i = Xmin; i <= Xmax; i++)
+        for (int i = i0; i <= i1; i++)
         {
             int idx = (j * nx) + i;
             if (interiorRow && i > 0 && i < nx - 2)
