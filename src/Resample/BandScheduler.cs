@@ -12,7 +12,7 @@ internal static class BandScheduler
     private const int StripHeight = 16;
     private const int SampleStep = 8;
 
-    public static (long Nmiss, long Nskip) Run(KernelJob job, int threads)
+    public static (long Nmiss, long Nskip, bool Parallel) Run(KernelJob job, int threads)
     {
         int rows = job.Ymax - job.Ymin + 1;
         int nb = (rows + Drizzle.BandHeight - 1) / Drizzle.BandHeight;
@@ -53,7 +53,7 @@ internal static class BandScheduler
             Parallel.For(0, odd.Length, po, k => RunBand(odd[k]));
         }
 
-        return (nmiss.Sum(), nskip.Sum());
+        return (nmiss.Sum(), nskip.Sum(), parallel);
     }
 
     /// <summary>Kernel reach beyond the mapped pixel centre, in output pixels, plus rounding margin.</summary>

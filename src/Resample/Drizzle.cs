@@ -143,6 +143,9 @@ public sealed class Drizzle
     /// <summary>Total exposure time of the co-add (seconds).</summary>
     public double TotalExptime { get; private set; }
 
+    /// <summary>True when the last AddImage ran its bands concurrently (for tests and diagnostics).</summary>
+    internal bool LastRunWasParallel { get; private set; }
+
     /// <summary>The context id the next image will get.</summary>
     public int CtxId { get; private set; }
 
@@ -336,7 +339,8 @@ public sealed class Drizzle
             Kernel = kernel,
         };
 
-        (long nmiss, long nskip) = BandScheduler.Run(job, _options.MaxDegreeOfParallelism ?? Environment.ProcessorCount);
+        (long nmiss, long nskip, bool parallel) = BandScheduler.Run(job, _options.MaxDegreeOfParallelism ?? Environment.ProcessorCount);
+        LastRunWasParallel = parallel;
         if (!_ownsImg || job.ZeroedWeight)
         {
             ApplyFill();
