@@ -163,6 +163,13 @@ public abstract class FitsWriteHdu
 
     internal static void AppendUserCards(FitsHeader target, FitsHeader user, bool table, bool dropBlank)
     {
+        bool longStrings = user.Any(c => c.RawText.Length > FitsCard.CardLength) && !user.Contains("LONGSTRN");
+        if (longStrings)
+        {
+            // fitsverify expects the OGIP declaration when CONTINUE cards are used.
+            target.Add(FitsCard.Create("LONGSTRN", "OGIP 1.0", "The OGIP long string convention may be used"));
+        }
+
         foreach (FitsCard c in user)
         {
             if (!IsStructural(c.Key, table) && !(dropBlank && c.Key == "BLANK"))

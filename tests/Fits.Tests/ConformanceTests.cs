@@ -77,7 +77,7 @@ public class ConformanceTests
             "negative_naxis.fits" => "NAXIS1 = -5",
             "truncated_data.fits" => "data truncated",
             "truncated_header.fits" => "header truncated",
-            "missing_end.fits" => "no END",
+            "missing_end.fits" => "no END card",
             "garbage.fits" => "not a FITS file",
             _ => throw new Xunit.Sdk.XunitException("new broken fixture " + name + ": " + reference),
         };
