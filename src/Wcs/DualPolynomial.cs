@@ -1,3 +1,8 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
 namespace TweakDrizzle.Wcs;
 
 /// <summary>
@@ -32,30 +37,35 @@ internal sealed class DualPolynomial
     }
 
     /// <summary>Evaluates both polynomials at (u, v).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Evaluate(double u, double v, out double f, out double g)
     {
-        double[] c = _c;
+        ref double c = ref MemoryMarshal.GetArrayDataReference(_c);
         int order = Order;
         int n = order + 1;
         double accF = 0, accG = 0;
         for (int p = order; p >= 0; p--)
         {
-            int row = 2 * p * n;
+            ref double row = ref Unsafe.Add(ref c, 2 * p * n);
             double sF = 0, sG = 0;
             for (int q = order - p; q >= 0; q--)
             {
-                int k = row + (2 * q);
-                sF = (sF * v) + c[k];
-                sG = (sG * v) + c[k + 1];
+                sF = MulAdd(sF, v, Unsafe.Add(ref row, 2 * q));
+                sG = MulAdd(sG, v, Unsafe.Add(ref row, (2 * q) + 1));
             }
 
-            accF = (accF * u) + sF;
-            accG = (accG * u) + sG;
+            accF = MulAdd(accF, u, sF);
+            accG = MulAdd(accG, u, sG);
         }
 
         f = accF;
         g = accG;
     }
+
+    /// <summary><c>a·b + c</c>, fused where the hardware has it (one rounding, half the latency).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double MulAdd(double a, double b, double c) =>
+        Fma.IsSupported || AdvSimd.Arm64.IsSupported ? Math.FusedMultiplyAdd(a, b, c) : (a * b) + c;
 
     /// <summary>The coefficient tables of ∂/∂u of both polynomials.</summary>
     public DualPolynomial DerivativeU()
