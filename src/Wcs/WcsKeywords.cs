@@ -185,6 +185,9 @@ internal static class WcsHeaderReader
         return cd;
     }
 
+    /// <summary>The header's SIP coefficients (A/B required, AP/BP optional).</summary>
+    public static SipDistortion ReadSipOnly(IWcsKeywordSource h) => ReadSip(h);
+
     private static SipDistortion ReadSip(IWcsKeywordSource h)
     {
         double[,] a = ReadSipTable(h, "A", required: true)!;
