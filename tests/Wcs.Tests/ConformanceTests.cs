@@ -8,7 +8,7 @@ public class ConformanceTests
 
     public static TheoryData<string> Names() => [.. Fixtures.Names];
 
-    private static FitsWcs Load(string name) => WcsHeaderReader.Read(new CardTextKeywords(Fixtures.HeaderText(name)), ' ');
+    private static FitsWcs Load(string name) => Fixtures.Load(name);
 
     [Theory]
     [MemberData(nameof(Names))]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TweakDrizzle.Fits;
 
 namespace TweakDrizzle.Wcs.Tests;
 
@@ -14,6 +15,10 @@ internal static class Fixtures
     public static string PathOf(string file) => Path.Combine(AppContext.BaseDirectory, "Fixtures", file);
 
     public static string HeaderText(string name) => File.ReadAllText(PathOf(name + ".hdr"));
+
+    public static FitsHeader Header(string name) => FitsHeader.ParseCardText(HeaderText(name));
+
+    public static FitsWcs Load(string name) => FitsWcs.FromHeader(Header(name));
 
     /// <summary>Rows of a CSV fixture as a dictionary per column name.</summary>
     public static List<Dictionary<string, double>> ReadCsv(string file)
@@ -34,63 +39,5 @@ internal static class Fixtures
         }
 
         return rows;
-    }
-}
-
-/// <summary>
-/// A minimal keyword source over a .hdr card file (KEY = value / comment), used to test the keyword
-/// interpretation independently of the FITS header class.
-/// </summary>
-internal sealed class CardTextKeywords : IWcsKeywordSource
-{
-    private readonly Dictionary<string, string> _raw = new(StringComparer.OrdinalIgnoreCase);
-
-    public CardTextKeywords(string text)
-    {
-        foreach (string line in text.Split('\n'))
-        {
-            if (line.Length < 10 || line.Substring(8, 2) != "= ")
-            {
-                continue;
-            }
-
-            string key = line[..8].Trim();
-            string value = line[10..].Trim();
-            if (value.StartsWith('\''))
-            {
-                int end = value.IndexOf('\'', 1);
-                value = "'" + value[1..end].TrimEnd();
-            }
-            else
-            {
-                int slash = value.IndexOf('/', StringComparison.Ordinal);
-                value = (slash >= 0 ? value[..slash] : value).Trim();
-            }
-
-            _raw.TryAdd(key, value);
-        }
-    }
-
-    public Dictionary<string, string> Raw => _raw;
-
-    public bool Contains(string key) => _raw.ContainsKey(key);
-
-    public bool TryGetDouble(string key, out double value)
-    {
-        value = 0;
-        return _raw.TryGetValue(key, out string? v) && !v.StartsWith('\'')
-            && double.TryParse(v.Replace('D', 'E'), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-    }
-
-    public bool TryGetString(string key, out string? value)
-    {
-        value = null;
-        if (_raw.TryGetValue(key, out string? v) && v.StartsWith('\''))
-        {
-            value = v[1..];
-            return true;
-        }
-
-        return false;
     }
 }

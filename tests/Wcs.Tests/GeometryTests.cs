@@ -2,7 +2,7 @@ namespace TweakDrizzle.Wcs.Tests;
 
 public class GeometryTests
 {
-    private static FitsWcs Load(string name) => WcsHeaderReader.Read(new CardTextKeywords(Fixtures.HeaderText(name)), ' ');
+    private static FitsWcs Load(string name) => Fixtures.Load(name);
 
     public static TheoryData<string> Distorted() => ["sip4_wfc_apbp", "sip5_jwst", "tpv3", "sip3_ra_wrap", "tan_dec89p9"];
 
