@@ -12,6 +12,8 @@ public static class Program
     private static readonly Dictionary<string, Func<string[], object>> Benchmarks = new(StringComparer.Ordinal)
     {
         ["sourcefind-cases"] = SourceFinderBenchmarks.RunCases,
+        ["sourcefind-field"] = SourceFinderFieldBenchmark.Run,
+        ["sourcefind-stages"] = SourceFinderStagesBenchmark.Run,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

@@ -48,3 +48,86 @@ internal static class SourceFinderBenchmarks
         return results;
     }
 }
+
+/// <summary>Whole-field detection timings (sky estimate included) for the three modes.</summary>
+internal static class SourceFinderFieldBenchmark
+{
+    /// <summary>
+    /// <c>sourcefind-field IMAGE FWHM NSIGMA MODE[,MODE...] REPEAT [OUTDIR]</c>: runs each mode REPEAT times on the image
+    /// (read once), reports the minimum wall time and the detection count, and writes OUTDIR/&lt;mode&gt;.csv.
+    /// </summary>
+    public static object Run(string[] args)
+    {
+        string path = args[0];
+        double fwhm = double.Parse(args[1], CultureInfo.InvariantCulture);
+        double nsigma = double.Parse(args[2], CultureInfo.InvariantCulture);
+        string[] modes = args[3].Split(',');
+        int repeat = int.Parse(args[4], CultureInfo.InvariantCulture);
+        string? outDir = args.Length > 5 ? args[5] : null;
+        (float[] data, int nx, int ny) = SourceFinderFitsLite.ReadPrimary(path);
+        var image = new DetectionImage(data, nx, ny);
+        var rows = new List<object>();
+        foreach (string mode in modes)
+        {
+            double best = double.PositiveInfinity;
+            SourceCatalog? cat = null;
+            for (int r = 0; r < repeat; r++)
+            {
+                var sw = Stopwatch.StartNew();
+                cat = SourceFinderModes.Run(image, mode, fwhm, nsigma);
+                best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            }
+
+            if (outDir is not null)
+            {
+                Directory.CreateDirectory(outDir);
+                CatalogCsv.Write(cat!, Path.Combine(outDir, mode + ".csv"));
+            }
+
+            rows.Add(new { mode, seconds = Math.Round(best, 4), detections = cat!.Count, sky = cat.SkyLevel, sigma = cat.SkySigma, threads = Environment.ProcessorCount });
+        }
+
+        return new { image = Path.GetFileName(path), nx, ny, fwhm, nsigma, results = rows };
+    }
+}
+
+/// <summary>Timings of the detection stages on one image.</summary>
+internal static class SourceFinderStagesBenchmark
+{
+    /// <summary><c>sourcefind-stages IMAGE FWHM REPEAT</c>.</summary>
+    public static object Run(string[] args)
+    {
+        (float[] data, int nx, int ny) = SourceFinderFitsLite.ReadPrimary(args[0]);
+        double fwhm = double.Parse(args[1], CultureInfo.InvariantCulture);
+        int repeat = int.Parse(args[2], CultureInfo.InvariantCulture);
+        var image = new DetectionImage(data, nx, ny);
+        var kernel = new StarFinderKernel(fwhm);
+        var times = new Dictionary<string, double>();
+        void Time(string name, Action a)
+        {
+            double best = double.PositiveInfinity;
+            for (int r = 0; r < repeat; r++)
+            {
+                var sw = Stopwatch.StartNew();
+                a();
+                best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            }
+
+            times[name] = Math.Round(best, 4);
+        }
+
+        Time("badmap", () => image.CombinedBadMap());
+        Time("keybuckets", () => KeyBuckets.Build(data, null));
+        Time("sigmaclipped", () => SkyStatistics.SigmaClipped(image));
+        Time("dao_convolve", () => Convolution.Convolve(data, nx, ny, kernel.WeightsArray, kernel.Nx, kernel.Ny, null));
+        float[] conv = Convolution.Convolve(data, nx, ny, kernel.WeightsArray, kernel.Nx, kernel.Ny, null);
+        Time("dao_peaks", () => DaoCore.FindPeaks(conv, nx, ny, DaoCore.Footprint(kernel, 0), 60f + 100f, null));
+        Time("mesh", () => BackgroundMesh.Estimate(image));
+        BackgroundMesh mesh = BackgroundMesh.Estimate(image);
+        Time("mesh_subtract", () => mesh.Subtract(image));
+        float[] sub = mesh.Subtract(image);
+        double[] g = MatchedFilter.Taps(fwhm * StarFinderKernel.FwhmToSigma, 3);
+        Time("matched_filter", () => MatchedFilter.Apply(sub, nx, ny, g));
+        return times;
+    }
+}

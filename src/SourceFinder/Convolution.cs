@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace TweakDrizzle.SourceFinder;
 
@@ -60,56 +59,64 @@ internal static class Convolution
                 }
             }
 
-            var acc = new double[nx];
-            Span<double> accSpan = acc;
+            int nt = tapArray.Length;
+            var tapOff = new int[nt];
+            var tapW = new double[nt];
+            var tapDy = new int[nt];
+            for (int t = 0; t < nt; t++)
+            {
+                tapDy[t] = tapArray[t].Dy;
+                tapW[t] = tapArray[t].W;
+            }
+
+            int vc = Vector<double>.Count;
             for (int y = y0; y < y1; y++)
             {
-                accSpan.Clear();
-                foreach ((int dy, int dx, double w) in tapArray)
+                // Taps whose row lies outside the image contribute nothing (scipy adds w·0).
+                int n = 0;
+                for (int t = 0; t < nt; t++)
                 {
-                    int yy = y + dy;
-                    if (yy < 0 || yy >= ny)
+                    int yy = y + tapDy[t];
+                    if (yy >= 0 && yy < ny)
                     {
-                        continue;
+                        tapOff[n] = ((yy - r0) * stride) + pad + tapArray[t].Dx;
+                        tapW[n] = tapArray[t].W;
+                        n++;
                     }
-
-                    ReadOnlySpan<double> row = buf.AsSpan(((yy - r0) * stride) + pad + dx, nx);
-                    AddScaled(accSpan, row, w);
                 }
 
                 Span<float> outRow = output.AsSpan(y * nx, nx);
-                for (int x = 0; x < nx; x++)
+                int x = 0;
+                if (Vector.IsHardwareAccelerated)
                 {
-                    outRow[x] = (float)acc[x];
+                    for (; x + vc <= nx; x += vc)
+                    {
+                        Vector<double> acc = Vector<double>.Zero;
+                        for (int t = 0; t < n; t++)
+                        {
+                            acc += new Vector<double>(tapW[t]) * new Vector<double>(buf, tapOff[t] + x);
+                        }
+
+                        for (int k = 0; k < vc; k++)
+                        {
+                            outRow[x + k] = (float)acc[k];
+                        }
+                    }
+                }
+
+                for (; x < nx; x++)
+                {
+                    double acc = 0;
+                    for (int t = 0; t < n; t++)
+                    {
+                        acc += tapW[t] * buf[tapOff[t] + x];
+                    }
+
+                    outRow[x] = (float)acc;
                 }
             }
         });
         return output;
-    }
-
-    /// <summary><c>acc[i] += w * row[i]</c>, elementwise (multiply then add, no fused rounding).</summary>
-    private static void AddScaled(Span<double> acc, ReadOnlySpan<double> row, double w)
-    {
-        int n = acc.Length;
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
-        {
-            var wv = new Vector<double>(w);
-            Span<Vector<double>> av = MemoryMarshal.Cast<double, Vector<double>>(acc);
-            int nv = av.Length;
-            for (int k = 0; k < nv; k++)
-            {
-                var rv = new Vector<double>(row.Slice(k * Vector<double>.Count, Vector<double>.Count));
-                av[k] += wv * rv;
-            }
-
-            i = nv * Vector<double>.Count;
-        }
-
-        for (; i < n; i++)
-        {
-            acc[i] += w * row[i];
-        }
     }
 
     /// <summary>
