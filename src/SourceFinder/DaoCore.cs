@@ -363,7 +363,7 @@ internal static class DaoCore
     }
 
     /// <summary>photutils 1.6 <c>daofind_marginal_fit</c> for one cutout.</summary>
-    private static (double D, double H) MarginalFit(ReadOnlySpan<double> cd, StarFinderKernel kernel, int axis)
+    internal static (double D, double H) MarginalFit(ReadOnlySpan<double> cd, StarFinderKernel kernel, int axis, double fallbackMargin = 0.0)
     {
         int knx = kernel.Nx, kny = kernel.Ny, xcen = kernel.XRadius, ycen = kernel.YRadius;
         ReadOnlySpan<double> g = kernel.Gaussian;
@@ -419,7 +419,7 @@ internal static class DaoCore
 
         double hx = hxNumer / hxDenom;
         double d = (kernDkernDxSum - (dataDkernDxSum - (dkernDxSum * dataSum))) / (hx * dkernDx2Sum / (sigma * sigma));
-        double hsize = size / 2.0;
+        double hsize = (size / 2.0) - fallbackMargin;
         if (Math.Abs(d) > hsize)
         {
             d = dataSum == 0.0 ? 0.0 : dataDxSum / dataSum;

@@ -50,6 +50,7 @@ public static class SourceFinderModes
     public static SourceCatalog Run(DetectionImage image, string mode, double fwhm, double nsigma) => mode switch
     {
         "dao" => DaoWithSky(image, new DaoStarFinderOptions { Fwhm = fwhm, Threshold = 1.0 }, nsigma),
+        "tweakreg" => new TweakRegStarFinder(new TweakRegFinderOptions { ConvWidth = fwhm, Threshold = nsigma }).Find(image),
         "refined" => new RefinedStarFinder(new RefinedStarFinderOptions { Fwhm = fwhm, NSigma = nsigma }).Find(image),
         _ => throw new SourceFinderException($"unknown detector mode '{mode}' (dao, tweakreg or refined)"),
     };
