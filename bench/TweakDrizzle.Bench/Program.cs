@@ -14,6 +14,7 @@ public static class Program
         ["sourcefind-cases"] = SourceFinderBenchmarks.RunCases,
         ["sourcefind-field"] = SourceFinderFieldBenchmark.Run,
         ["sourcefind-stages"] = SourceFinderStagesBenchmark.Run,
+        ["wcs"] = WcsBench.Run,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
