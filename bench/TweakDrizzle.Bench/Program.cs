@@ -12,6 +12,9 @@ public static class Program
     private static readonly Dictionary<string, Func<string[], object>> Benchmarks = new(StringComparer.Ordinal)
     {
         ["drizzle"] = ResampleBench.Run,
+        ["sourcefind-cases"] = SourceFinderBenchmarks.RunCases,
+        ["sourcefind-field"] = SourceFinderFieldBenchmark.Run,
+        ["sourcefind-stages"] = SourceFinderStagesBenchmark.Run,
         ["wcs"] = WcsBench.Run,
     };
 
