@@ -70,6 +70,7 @@ public static class AsterismMatcher
             return [];
         }
 
+        var swDebug = System.Diagnostics.Stopwatch.StartNew();
         Triangle[] tin = BuildTriangles(input, options);
         Triangle[] tref = BuildTriangles(reference, options);
         if (tin.Length == 0 || tref.Length == 0)
@@ -82,6 +83,7 @@ public static class AsterismMatcher
         (_, _, double refExtent) = Extent(reference.XArray, reference.YArray);
         double posBin = Math.Max(16.0, 0.01 * refExtent);
 
+        double tBuild = swDebug.Elapsed.TotalMilliseconds;
         var index = new InvariantIndex(tref);
         var votes = new Dictionary<long, int>();
         var matches = new List<(long Key, int In, int Ref)>();
@@ -89,37 +91,54 @@ public static class AsterismMatcher
         double[] ix = input.XArray, iy = input.YArray, rx = reference.XArray, ry = reference.YArray;
         for (int a = 0; a < tin.Length; a++)
         {
-            ref readonly Triangle t = ref tin[a];
-            double win = t.E + index.MaxE;
-            foreach (int b in index.Near(t.U, t.V, win))
+            Triangle t = tin[a];
+            for (int cls = 0; cls < InvariantIndex.Classes; cls++)
             {
-                ref readonly Triangle r = ref tref[b];
-                double e = t.E + r.E;
-                if (Math.Abs(t.U - r.U) > e || Math.Abs(t.V - r.V) > e)
+                double win = t.E + InvariantIndex.ClassLimit[cls];
+                (int u0, int u1, int v0, int v1) = InvariantIndex.Window(t.U, t.V, win);
+                for (int cv = v0; cv <= v1; cv++)
                 {
-                    continue;
-                }
+                    for (int cu = u0; cu <= u1; cu++)
+                    {
+                        (int from, int to) = index.Range(cls, cu, cv);
+                        for (int k = from; k < to; k++)
+                        {
+                            int b = index.Item(k);
+                            Triangle r = tref[b];
+                            double e = t.E + r.E;
+                            if (Math.Abs(t.U - r.U) > e || Math.Abs(t.V - r.V) > e)
+                            {
+                                continue;
+                            }
 
-                bool flip = t.Sense != r.Sense;
-                if (flip && !options.AllowFlip)
-                {
-                    continue;
-                }
+                            bool flip = t.Sense != r.Sense;
+                            if (flip && !options.AllowFlip)
+                            {
+                                continue;
+                            }
 
-                Affine2D m = SimilarityFromTriangles(ix, iy, t, rx, ry, r, flip);
-                double s = m.Scale;
-                double ls = Math.Log(s);
-                if (ls < minLog || ls > maxLog)
-                {
-                    continue;
-                }
+                            Affine2D m = SimilarityFromTriangles(ix, iy, t, rx, ry, r, flip);
+                            double ls = Math.Log(m.Scale);
+                            if (ls < minLog || ls > maxLog)
+                            {
+                                continue;
+                            }
 
-                double th = flip ? Math.Atan2(m.C, m.A) : Math.Atan2(m.C, m.A);
-                (double px, double py) = m.Apply(cx, cy);
-                long key = Key(flip, ls / LogScaleBin, (th + Math.PI) / AngleBin, px / posBin, py / posBin);
-                votes[key] = votes.GetValueOrDefault(key) + 1;
-                matches.Add((key, a, b));
+                            double th = Math.Atan2(m.C, m.A);
+                            (double px, double py) = m.Apply(cx, cy);
+                            long key = Key(flip, ls / LogScaleBin, (th + Math.PI) / AngleBin, px / posBin, py / posBin);
+                            ref int slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(votes, key, out _);
+                            slot++;
+                            matches.Add((key, a, b));
+                        }
+                    }
+                }
             }
+        }
+
+        if (Environment.GetEnvironmentVariable("TD_DEBUG") == "1")
+        {
+            Console.Error.WriteLine($"asterism: {tin.Length} x {tref.Length} triangles, {matches.Count} candidate pairs, {votes.Count} cells, top {votes.Values.Max()}; build {tBuild:0} ms, vote {swDebug.Elapsed.TotalMilliseconds - tBuild:0} ms");
         }
 
         if (votes.Count == 0)
@@ -128,7 +147,14 @@ public static class AsterismMatcher
         }
 
         // Best cells, ties broken by key; cells next to an already chosen one are the same solution.
-        var ranked = votes.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).ToList();
+        int floor = votes.Count > 4 * options.MaxCandidates ? 2 : 1;
+        var ranked = votes.Where(kv => kv.Value >= floor).ToList();
+        if (ranked.Count == 0)
+        {
+            ranked = [.. votes];
+        }
+
+        ranked.Sort(static (p, q) => p.Value != q.Value ? q.Value.CompareTo(p.Value) : p.Key.CompareTo(q.Key));
         var chosen = new List<long>();
         foreach ((long key, _) in ranked)
         {
@@ -169,6 +195,11 @@ public static class AsterismMatcher
                 Add(vertexVotes[c], t.C, r.C);
                 break;
             }
+        }
+
+        if (Environment.GetEnvironmentVariable("TD_DEBUG") == "1")
+        {
+            Console.Error.WriteLine($"asterism: clusters at {swDebug.Elapsed.TotalMilliseconds:0} ms");
         }
 
         var result = new List<AsterismCandidate>();
@@ -456,8 +487,8 @@ public static class AsterismMatcher
             }
 
             double u = s0.L / c, v = s1.L / c;
-            double e = Math.Clamp(8.5 * sigma / c, 3e-4, 0.03);
-            if (8.5 * sigma / c > 0.03 || u < 0.05 || v - u < e || 1 - v < e)
+            double e = Math.Clamp(5.0 * sigma / c, 3e-4, 0.03);
+            if (5.0 * sigma / c > 0.03 || u < 0.05 || v - u < e || 1 - v < e)
             {
                 return false;
             }
@@ -475,59 +506,67 @@ public static class AsterismMatcher
         }
     }
 
-    /// <summary>Triangles bucketed on a grid over the (u, v) invariant plane.</summary>
+    /// <summary>Triangles bucketed by tolerance class and on a grid over the (u, v) invariant plane.</summary>
     private sealed class InvariantIndex
     {
+        public const int Classes = 4;
         private const int N = (int)(1.0 / InvariantCell) + 1;
-        private readonly int[] _start = new int[(N * N) + 1];
+        private readonly int[] _start = new int[(Classes * N * N) + 1];
         private readonly int[] _items;
 
         public InvariantIndex(Triangle[] tri)
         {
             _items = new int[tri.Length];
             var cell = new int[tri.Length];
-            float maxE = 0;
             for (int i = 0; i < tri.Length; i++)
             {
-                cell[i] = Cell(tri[i].U, tri[i].V);
+                cell[i] = (ClassOf(tri[i].E) * N * N) + Cell(tri[i].U, tri[i].V);
                 _start[cell[i] + 1]++;
-                maxE = Math.Max(maxE, tri[i].E);
             }
 
-            for (int c = 0; c < N * N; c++)
+            for (int c = 0; c < Classes * N * N; c++)
             {
                 _start[c + 1] += _start[c];
             }
 
-            var fill = new int[N * N];
+            var fill = new int[Classes * N * N];
             for (int i = 0; i < tri.Length; i++)
             {
                 _items[_start[cell[i]] + fill[cell[i]]++] = i;
             }
-
-            MaxE = maxE;
         }
 
-        public float MaxE { get; }
+        /// <summary>Upper tolerance of each class.</summary>
+        public static ReadOnlySpan<double> ClassLimit => [0.003, 0.008, 0.016, 0.031];
+
+        private static int ClassOf(double e)
+        {
+            for (int c = 0; c < Classes - 1; c++)
+            {
+                if (e <= ClassLimit[c])
+                {
+                    return c;
+                }
+            }
+
+            return Classes - 1;
+        }
 
         private static int Cell(double u, double v) =>
             (Math.Clamp((int)(v / InvariantCell), 0, N - 1) * N) + Math.Clamp((int)(u / InvariantCell), 0, N - 1);
 
-        public IEnumerable<int> Near(double u, double v, double win)
+        public static (int U0, int U1, int V0, int V1) Window(double u, double v, double win) => (
+            Math.Clamp((int)((u - win) / InvariantCell), 0, N - 1),
+            Math.Clamp((int)((u + win) / InvariantCell), 0, N - 1),
+            Math.Clamp((int)((v - win) / InvariantCell), 0, N - 1),
+            Math.Clamp((int)((v + win) / InvariantCell), 0, N - 1));
+
+        public (int From, int To) Range(int cls, int cu, int cv)
         {
-            int u0 = Math.Clamp((int)((u - win) / InvariantCell), 0, N - 1), u1 = Math.Clamp((int)((u + win) / InvariantCell), 0, N - 1);
-            int v0 = Math.Clamp((int)((v - win) / InvariantCell), 0, N - 1), v1 = Math.Clamp((int)((v + win) / InvariantCell), 0, N - 1);
-            for (int cv = v0; cv <= v1; cv++)
-            {
-                for (int cu = u0; cu <= u1; cu++)
-                {
-                    int c = (cv * N) + cu;
-                    for (int k = _start[c]; k < _start[c + 1]; k++)
-                    {
-                        yield return _items[k];
-                    }
-                }
-            }
+            int c = (cls * N * N) + (cv * N) + cu;
+            return (_start[c], _start[c + 1]);
         }
+
+        public int Item(int k) => _items[k];
     }
 }

@@ -152,17 +152,39 @@ public static class CatalogMatcher
         if (options.Strategy == MatchStrategy.Asterism || (options.Strategy == MatchStrategy.Auto && !complete))
         {
             FitGeometry verify = options.FitGeometry == FitGeometry.General ? FitGeometry.General : FitGeometry.RScale;
-            foreach (AsterismCandidate cand in AsterismMatcher.FindCandidates(input, reference, options.Asterism))
+
+            // Coarse to fine: few bright sources first, more only when nothing convincing turned up.
+            int maxLocal = Math.Max(3, options.Asterism.LocalCount);
+            int prevLevel = 0;
+            bool found = false;
+            foreach (int level in new[] { 300, 1000, 3000, maxLocal })
             {
-                Candidate c = ctx.Refine(cand.Transform, options.Tolerance ?? 2.0, verify, "asterism");
-                if (best is null || Better(c, best))
+                int use = Math.Min(level, maxLocal);
+                if (use <= prevLevel || found)
                 {
-                    best = c;
+                    continue;
                 }
 
-                if (c.Log10Fap < -30 && c.Pairs.Length >= 0.3 * Math.Min(c.InOverlap, c.RefOverlap))
+                if (prevLevel >= input.Count && prevLevel >= reference.Count)
                 {
                     break;
+                }
+
+                prevLevel = use;
+                AsterismOptions ao = options.Asterism with { LocalCount = use };
+                foreach (AsterismCandidate cand in AsterismMatcher.FindCandidates(input, reference, ao))
+                {
+                    Candidate c = ctx.Refine(cand.Transform, options.Tolerance ?? 2.0, verify, "asterism");
+                    if (best is null || Better(c, best))
+                    {
+                        best = c;
+                    }
+
+                    if (c.Log10Fap < -30 && c.Pairs.Length >= 0.25 * Math.Min(c.InOverlap, c.RefOverlap))
+                    {
+                        found = true;
+                        break;
+                    }
                 }
             }
 
@@ -343,6 +365,9 @@ public static class CatalogMatcher
         private readonly double _iy0;
         private readonly double _iy1;
         private PointGrid? _grid;
+        private bool[]? _badRef;
+        private bool[]? _badIn;
+        private double _badInScale;
 
         public Context(SourceCatalog input, SourceCatalog reference, MatchOptions o)
         {
@@ -367,7 +392,19 @@ public static class CatalogMatcher
             }
 
             _grid ??= new PointGrid(_ref.XArray, _ref.YArray, 1.0);
-            return ToleranceMatcher.MatchTransformed(xt, yt, _ref.XArray, _ref.YArray, _grid, tol, _o.Separation);
+            if (_o.Separation > 0)
+            {
+                _badRef ??= ToleranceMatcher.Confused(_ref.XArray, _ref.YArray, _o.Separation);
+            }
+
+            if (_o.Separation > 0 && (_badIn is null || Math.Abs(Math.Log(t.Scale / _badInScale)) > 0.01))
+            {
+                // Confusion of the input, judged in its own frame with the separation scaled to it.
+                _badInScale = t.Scale;
+                _badIn = ToleranceMatcher.Confused(_in.XArray, _in.YArray, _o.Separation / Math.Max(t.Scale, 1e-12));
+            }
+
+            return ToleranceMatcher.MatchTransformed(xt, yt, _ref.XArray, _ref.YArray, _grid, tol, _o.Separation, _badRef, _badIn);
         }
 
         private Affine2D FitPairs(MatchPair[] pairs, FitGeometry g)
