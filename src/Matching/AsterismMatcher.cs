@@ -70,7 +70,6 @@ public static class AsterismMatcher
             return [];
         }
 
-        var swDebug = System.Diagnostics.Stopwatch.StartNew();
         Triangle[] tin = BuildTriangles(input, options);
         Triangle[] tref = BuildTriangles(reference, options);
         if (tin.Length == 0 || tref.Length == 0)
@@ -83,7 +82,6 @@ public static class AsterismMatcher
         (_, _, double refExtent) = Extent(reference.XArray, reference.YArray);
         double posBin = Math.Max(16.0, 0.01 * refExtent);
 
-        double tBuild = swDebug.Elapsed.TotalMilliseconds;
         var index = new InvariantIndex(tref);
         var votes = new Dictionary<long, int>();
         var matches = new List<(long Key, int In, int Ref)>();
@@ -134,11 +132,6 @@ public static class AsterismMatcher
                     }
                 }
             }
-        }
-
-        if (Environment.GetEnvironmentVariable("TD_DEBUG") == "1")
-        {
-            Console.Error.WriteLine($"asterism: {tin.Length} x {tref.Length} triangles, {matches.Count} candidate pairs, {votes.Count} cells, top {votes.Values.Max()}; build {tBuild:0} ms, vote {swDebug.Elapsed.TotalMilliseconds - tBuild:0} ms");
         }
 
         if (votes.Count == 0)
@@ -195,11 +188,6 @@ public static class AsterismMatcher
                 Add(vertexVotes[c], t.C, r.C);
                 break;
             }
-        }
-
-        if (Environment.GetEnvironmentVariable("TD_DEBUG") == "1")
-        {
-            Console.Error.WriteLine($"asterism: clusters at {swDebug.Elapsed.TotalMilliseconds:0} ms");
         }
 
         var result = new List<AsterismCandidate>();
