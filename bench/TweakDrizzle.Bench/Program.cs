@@ -16,6 +16,8 @@ public static class Program
         ["sourcefind-field"] = SourceFinderFieldBenchmark.Run,
         ["sourcefind-stages"] = SourceFinderStagesBenchmark.Run,
         ["wcs"] = WcsBench.Run,
+        ["match-histogram"] = MatchingBench.Histogram,
+        ["match-asterism"] = MatchingBench.Asterism,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
