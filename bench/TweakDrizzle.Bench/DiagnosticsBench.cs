@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using TweakDrizzle.Diagnostics.Alignment;
+using TweakDrizzle.Diagnostics.Drizzle;
+using TweakDrizzle.Diagnostics.Images;
 using TweakDrizzle.Diagnostics.Plotting;
 
 namespace TweakDrizzle.Bench;
@@ -123,6 +125,60 @@ public static class DiagnosticsSamples
         return (residuals, histogram);
     }
 
+    /// <summary>A small drizzle product: stars on sky, four dithered exposures of two chips with a gap, some holes.</summary>
+    public static DrizzleProductImages Product(int width, int height, int seed)
+    {
+        var rng = new Random(seed);
+        var sci = new float[width * height];
+        var wht = new float[width * height];
+        var ctx = new int[width * height];
+        (double X, double Y)[] offsets = [(30, 25), (38, 29), (46, 33), (54, 37)];
+        for (int e = 0; e < offsets.Length; e++)
+        {
+            (double ox, double oy) = offsets[e];
+            for (int y = 0; y < height; y++)
+            {
+                for (int x = 0; x < width; x++)
+                {
+                    double u = x - ox, v = y - oy;
+                    bool chip = u >= 0 && u < width - 90 && v >= 0 && v < height - 70 && !(v >= 100 && v < 104);
+                    if (chip && rng.NextDouble() > 0.004)
+                    {
+                        wht[(y * width) + x] += (float)(480 + (40 * rng.NextDouble()));
+                        ctx[(y * width) + x] |= 1 << e;
+                    }
+                }
+            }
+        }
+
+        var stars = new (double X, double Y, double F)[160];
+        for (int k = 0; k < stars.Length; k++)
+        {
+            stars[k] = (rng.NextDouble() * width, rng.NextDouble() * height, Math.Pow(10, 1 + (2.5 * rng.NextDouble())));
+        }
+
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                int i = (y * width) + x;
+                double value = 0.5 + (0.05 * Gauss(rng));
+                foreach ((double sx, double sy, double f) in stars)
+                {
+                    double r2 = ((x - sx) * (x - sx)) + ((y - sy) * (y - sy));
+                    if (r2 < 64)
+                    {
+                        value += f * Math.Exp(-r2 / 3.0);
+                    }
+                }
+
+                sci[i] = wht[i] > 0 ? (float)value : 0f;
+            }
+        }
+
+        return new DrizzleProductImages { Name = "f606w_drc", Width = width, Height = height, Sci = sci, Wht = wht, Context = ctx };
+    }
+
     public static double Gauss(Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 }
@@ -139,6 +195,22 @@ public static class DiagnosticsExamples
         Save(AlignmentPlots.OffsetHistogram(hist), Path.Combine(dir, "hist2d_example.png"), written);
         Save(AlignmentPlots.ResidualVectors(res), Path.Combine(dir, "vector_example.png"), written);
         Save(AlignmentPlots.Residuals(res), Path.Combine(dir, "residuals_example.png"), written);
+
+        DitherExposure[] dither =
+        [
+            new("j8ny01svq", 0, 0), new("j8ny01szq", 2.5, 0.5), new("j8ny01t3q", 1.0, 3.5), new("j8ny01t7q", 3.5, 4.0),
+            new("j8ny01tbq", 4.02, 0.03),
+        ];
+        Save(DrizzlePlots.DitherPattern(dither, "Dither pattern · ACS/WFC 4-point box"), Path.Combine(dir, "dither_example.png"), written);
+        PixfracTrial[] trials = [.. new[] { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0 }.Select(pf =>
+            new PixfracTrial(pf, 0.04 + (0.9 * Math.Exp(-pf * 5.5))) { HoleFraction = Math.Max(0, 0.12 - (0.4 * pf)) })];
+        Save(DrizzlePlots.WeightVsPixfrac(trials, "f606w_drc"), Path.Combine(dir, "pixfrac_example.png"), written);
+        DrizzleProductImages product = DiagnosticsSamples.Product(420, 300, 3);
+        Save(DrizzlePlots.ProductPreview(product), Path.Combine(dir, "product_example.png"), written);
+        Save(DrizzlePlots.HolesMap(product.Wht, product.Width, product.Height, product.Name), Path.Combine(dir, "holes_example.png"), written);
+        string preview = Path.Combine(dir, "preview_example.png");
+        ImagePreview.Save(preview, product.Sci, product.Width, product.Height);
+        written.Add(preview);
         return new { benchmark = "diagnostics-examples", written = written.Select(p => new { path = p, bytes = new FileInfo(p).Length }) };
     }
 
