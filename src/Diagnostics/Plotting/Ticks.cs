@@ -59,6 +59,13 @@ public static class NiceTicks
             values = Generate(min, max, step);
         }
 
+        if (values.Count == 0)
+        {
+            // The range falls between two ticks: one tick at its middle, rounded to a tenth of the step.
+            step /= 10;
+            values = [Math.Round((min + max) / 2 / step) * step];
+        }
+
         return new TickSet(values, FormatAll(values, step), step);
     }
 
@@ -73,7 +80,12 @@ public static class NiceTicks
         double largest = values.Count == 0 ? 0 : values.Max(Math.Abs);
         if (largest >= 1e6 || (largest > 0 && largest < 1e-4))
         {
-            return values.Select(v => FormatScientific(v, step)).ToArray();
+            // One exponent for all labels (that of the largest value), with the decimals the step needs.
+            int exponent = (int)Math.Floor(Math.Log10(largest));
+            double scale = Math.Pow(10, exponent);
+            int decimalsSci = Decimals(step / scale);
+            string power = "×10" + Superscript(exponent);
+            return values.Select(v => v == 0 ? "0" : Format(v / scale, decimalsSci) + power).ToArray();
         }
 
         int decimals = Decimals(step);
@@ -88,7 +100,7 @@ public static class NiceTicks
         for (int d = 0; d < 12; d++)
         {
             double scaled = step * Math.Pow(10, d);
-            if (Math.Abs(scaled - Math.Round(scaled)) < 1e-6 * Math.Max(1, scaled))
+            if (scaled >= 1 - 1e-9 && Math.Abs(scaled - Math.Round(scaled)) < 1e-6 * scaled)
             {
                 return d;
             }
@@ -116,20 +128,6 @@ public static class NiceTicks
         return s;
     }
 
-    private static string FormatScientific(double value, double step)
-    {
-        if (value == 0)
-        {
-            return "0";
-        }
-
-        int exponent = (int)Math.Floor(Math.Log10(Math.Abs(value)));
-        double mantissa = value / Math.Pow(10, exponent);
-        int decimals = Math.Min(3, Decimals(Math.Round(step / Math.Pow(10, exponent), 6)));
-        string m = Format(mantissa, decimals);
-        return m == "1" ? "10" + Superscript(exponent) : m + "×10" + Superscript(exponent);
-    }
-
     /// <summary>An integer written with Unicode superscript digits (for powers of ten).</summary>
     /// <param name="n">The integer.</param>
     /// <returns>Superscript text such as ⁻³.</returns>
@@ -153,7 +151,7 @@ public static class NiceTicks
     private static List<double> Generate(double min, double max, double step)
     {
         // Integer multiples of the step with a relative tolerance, so that ticks on the limits are kept.
-        double eps = 1e-9 * Math.Max(Math.Abs(min), Math.Abs(max)) / step + 1e-9;
+        double eps = (1e-14 * Math.Max(Math.Abs(min), Math.Abs(max)) / step) + 1e-9;
         long first = (long)Math.Ceiling((min / step) - eps);
         long last = (long)Math.Floor((max / step) + eps);
         var values = new List<double>();
