@@ -18,6 +18,8 @@ public static class Program
         ["wcs"] = WcsBench.Run,
         ["match-histogram"] = MatchingBench.Histogram,
         ["match-asterism"] = MatchingBench.Asterism,
+        ["diagnostics-tweakreg-plots"] = DiagnosticsBench.Run,
+        ["diagnostics-examples"] = DiagnosticsExamples.Run,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

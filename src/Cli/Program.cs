@@ -25,6 +25,7 @@ public static class Program
         root.Subcommands.Add(FitsInfoCommand.Create());
         root.Subcommands.Add(FitsCopyCommand.Create());
         root.Subcommands.Add(MatchCommand.Create());
+        root.Subcommands.Add(PlotCommand.Create());
         return root;
     }
 }
