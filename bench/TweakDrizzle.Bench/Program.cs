@@ -11,6 +11,7 @@ public static class Program
     /// <summary>Every benchmark by name; one line each.</summary>
     private static readonly Dictionary<string, Func<string[], object>> Benchmarks = new(StringComparer.Ordinal)
     {
+        ["simulate"] = SimulationBench.Run,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

@@ -20,6 +20,7 @@ internal static class ChipRenderer
             TrueWcs = wcs,
         };
 
+        var par = new ParallelOptions { MaxDegreeOfParallelism = opt.MaxDegreeOfParallelism };
         List<Item> items = Project(sim, wcs, filter, t, nx, ny);
         var img = new double[nx * ny];
         int nBands = (ny + Simulator.BandHeight - 1) / Simulator.BandHeight;
@@ -27,7 +28,7 @@ internal static class ChipRenderer
         double sky = filter.SkyRate * t;
         PsfModel psf = filter.Psf;
 
-        Parallel.For(0, nBands, b =>
+        Parallel.For(0, nBands, par, b =>
         {
             int r0 = b * Simulator.BandHeight, r1 = Math.Min(ny, r0 + Simulator.BandHeight) - 1;
             Array.Fill(img, sky, r0 * nx, (r1 - r0 + 1) * nx);
@@ -59,7 +60,7 @@ internal static class ChipRenderer
 
         if (opt.Saturation)
         {
-            chip.SaturatedPixels = Bleed(img, dq, nx, ny, det.FullWell);
+            chip.SaturatedPixels = Bleed(img, dq, nx, ny, det.FullWell, par);
         }
 
         float[] cr = new float[nx * ny];
@@ -72,7 +73,7 @@ internal static class ChipRenderer
         double rn = det.ReadNoise;
         double rn2 = rn * rn;
         float[] sci = chip.Sci, err = chip.Err;
-        Parallel.For(0, nBands, b =>
+        Parallel.For(0, nBands, par, b =>
         {
             int r0 = b * Simulator.BandHeight, r1 = Math.Min(ny, r0 + Simulator.BandHeight);
             var rng = SimRandom.ForStream(opt.Seed, StreamIds.Noise, g.Index, chipIndex, b);
@@ -290,11 +291,11 @@ internal static class ChipRenderer
     }
 
     /// <summary>Clips every pixel at full well and spreads the excess up and down its column; flags the result.</summary>
-    private static int Bleed(double[] img, short[] dq, int nx, int ny, double fullWell)
+    private static int Bleed(double[] img, short[] dq, int nx, int ny, double fullWell, ParallelOptions par)
     {
         int strips = (nx + ColumnStrip - 1) / ColumnStrip;
         int[] counts = new int[strips];
-        Parallel.For(0, strips, s =>
+        Parallel.For(0, strips, par, s =>
         {
             int c0 = s * ColumnStrip, c1 = Math.Min(nx, c0 + ColumnStrip);
             int n = 0;

@@ -160,6 +160,9 @@ public sealed record SimulationOptions
     /// <summary>Surface brightness (electrons per pixel) below which star and galaxy wings are not rendered.</summary>
     public double RenderFloor { get; init; } = 0.02;
 
+    /// <summary>Largest number of threads used while rendering (-1: all cores). Results do not depend on it.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
     /// <summary>The fast demo data set: two 1024x512 chips, 12 exposures in two filters and two visits.</summary>
     /// <param name="seed">The seed.</param>
     /// <returns>The options.</returns>

@@ -5,9 +5,9 @@ namespace TweakDrizzle.Simulation;
 /// </summary>
 /// <remarks>
 /// <see cref="Gaussian(double)"/> is integrated exactly (a product of error-function differences);
-/// <see cref="Moffat(double, double)"/> is integrated by sub-pixel sampling (7x7 samples per pixel within
-/// 2 FWHM of the centre, 3x3 out to 5 FWHM, the pixel centre beyond, each sample
-/// with the h²/24·∇²f midpoint correction). Stamps are truncated where the
+/// <see cref="Moffat(double, double)"/> is integrated by sub-pixel sampling (4x4 samples per pixel within
+/// 1 FWHM of the centre, 2x2 out to 2.5 FWHM, the pixel centre beyond, each sample
+/// with the h²/24·∇²f midpoint correction: about 1e-3 of a pixel's value at worst, 5e-5 of the flux in all). Stamps are truncated where the
 /// profile drops below a surface brightness floor, so a few electrons in the far wings of bright stars
 /// are not rendered. Immutable and thread-safe.
 /// </remarks>
@@ -140,6 +140,8 @@ internal sealed class GaussianPsf : PsfModel
 internal sealed class MoffatPsf : PsfModel
 {
     private readonly double _beta;
+    private readonly int _betaInt;
+    private readonly int _betaKind;
     private readonly double _alpha2;
     private readonly double _norm;
 
@@ -152,6 +154,8 @@ internal sealed class MoffatPsf : PsfModel
         }
 
         _beta = beta;
+        _betaInt = (int)Math.Floor(beta);
+        _betaKind = beta > 64 ? 0 : beta == _betaInt ? 1 : beta - _betaInt == 0.5 ? 2 : 0;
         double alpha = fwhm / (2.0 * Math.Sqrt(Math.Pow(2.0, 1.0 / beta) - 1.0));
         _alpha2 = alpha * alpha;
         _norm = (beta - 1.0) / (Math.PI * _alpha2);
@@ -160,6 +164,37 @@ internal sealed class MoffatPsf : PsfModel
     public override double Profile(double r) => _norm * Math.Pow(1.0 + (r * r / _alpha2), -_beta);
 
     public override double EncircledEnergy(double r) => 1.0 - Math.Pow(1.0 + (r * r / _alpha2), 1.0 - _beta);
+
+    /// <summary>sb^-β, with a fast path for the common integer and half-integer β.</summary>
+    private double PowNegBeta(double sb)
+    {
+        switch (_betaKind)
+        {
+            case 1:
+                return 1.0 / IntPow(sb, _betaInt);
+            case 2:
+                return 1.0 / (IntPow(sb, _betaInt) * Math.Sqrt(sb));
+            default:
+                return Math.Pow(sb, -_beta);
+        }
+    }
+
+    private static double IntPow(double x, int n)
+    {
+        double r = 1;
+        while (n > 0)
+        {
+            if ((n & 1) != 0)
+            {
+                r *= x;
+            }
+
+            x *= x;
+            n >>= 1;
+        }
+
+        return r;
+    }
 
     internal override double RadiusAtLevel(double level)
     {
@@ -174,10 +209,9 @@ internal sealed class MoffatPsf : PsfModel
     internal override void AddTo(double[] band, int nx, int bandStart, int bandRows, double x, double y, double flux, int x0, int x1, int y0, int y1)
     {
         int ya = Math.Max(y0, bandStart), yb = Math.Min(y1, bandStart + bandRows - 1);
-        double inner2 = 4.0 * Fwhm * Fwhm;
-        double mid2 = 25.0 * Fwhm * Fwhm;
+        double inner2 = Fwhm * Fwhm;
+        double mid2 = 6.25 * Fwhm * Fwhm;
         double invA2 = 1.0 / _alpha2;
-        double negBeta = -_beta;
         double lap1 = -4.0 * _beta * invA2, lap2 = 4.0 * _beta * (_beta + 1) * invA2 * invA2;
         double scale = flux * _norm;
         for (int j = ya; j <= yb; j++)
@@ -188,7 +222,7 @@ internal sealed class MoffatPsf : PsfModel
             {
                 double dx = i - x;
                 double d2 = (dx * dx) + (dy * dy);
-                int n = d2 < inner2 ? 7 : d2 < mid2 ? 3 : 1;
+                int n = d2 < inner2 ? 4 : d2 < mid2 ? 2 : 1;
                 double step = 1.0 / n;
                 double start = -0.5 + (0.5 * step);
                 double corr = step * step / 24.0;
@@ -202,7 +236,7 @@ internal sealed class MoffatPsf : PsfModel
                         double sx = dx + start + (a * step);
                         double r2 = (sx * sx) + sy2;
                         double sb = 1.0 + (r2 * invA2);
-                        double f = Math.Pow(sb, negBeta);
+                        double f = PowNegBeta(sb);
 
                         // midpoint rule with the Laplacian correction h²/24·∇²f: fourth-order accurate.
                         sum += f * (1.0 + (corr * ((lap1 / sb) + (lap2 * r2 / (sb * sb)))));

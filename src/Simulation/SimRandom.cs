@@ -14,6 +14,7 @@ public sealed class SimRandom
     private ulong _s0, _s1, _s2, _s3;
     private double _spareGaussian;
     private bool _hasSpare;
+    private double _ptrsMean = double.NaN, _ptrsLogLam, _ptrsB, _ptrsA, _ptrsInvAlpha, _ptrsVr;
 
     /// <summary>Creates a generator whose state is expanded from <paramref name="seed"/> with SplitMix64.</summary>
     /// <param name="seed">Any 64-bit seed.</param>
@@ -161,12 +162,19 @@ public sealed class SimRandom
             return Math.Round(mean + (Math.Sqrt(mean) * NextGaussian()));
         }
 
-        double slam = Math.Sqrt(mean);
-        double logLam = Math.Log(mean);
-        double b = 0.931 + (2.53 * slam);
-        double a = -0.059 + (0.02483 * b);
-        double invAlpha = 1.1239 + (1.1328 / (b - 3.4));
-        double vr = 0.9277 - (3.6224 / (b - 2));
+        if (mean != _ptrsMean)
+        {
+            // The set-up depends on the mean only; pixels of plain sky share it, so keep the last one.
+            double slam = Math.Sqrt(mean);
+            _ptrsLogLam = Math.Log(mean);
+            _ptrsB = 0.931 + (2.53 * slam);
+            _ptrsA = -0.059 + (0.02483 * _ptrsB);
+            _ptrsInvAlpha = 1.1239 + (1.1328 / (_ptrsB - 3.4));
+            _ptrsVr = 0.9277 - (3.6224 / (_ptrsB - 2));
+            _ptrsMean = mean;
+        }
+
+        double logLam = _ptrsLogLam, b = _ptrsB, a = _ptrsA, invAlpha = _ptrsInvAlpha, vr = _ptrsVr;
         while (true)
         {
             double u = NextDouble() - 0.5;

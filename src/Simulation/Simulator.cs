@@ -38,6 +38,11 @@ public sealed class Simulator
             throw new ArgumentException("Rootnames must be unique, non-empty and valid file names.", nameof(options));
         }
 
+        if (options.MaxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentException("MaxDegreeOfParallelism must be -1 (all cores) or positive.", nameof(options));
+        }
+
         if (!(options.MaxPointingErrorArcsec >= 0) || !(options.MaxRollErrorDeg >= 0) || !(options.JitterArcsec >= 0) || !(options.RenderFloor > 0))
         {
             throw new ArgumentException("Pointing errors and jitter must be non-negative and the render floor positive.", nameof(options));

@@ -48,6 +48,18 @@ public class SimulatorTests
     }
 
     [Fact]
+    public void OneThreadAndAllThreadsGiveIdenticalPixels()
+    {
+        SimulatedExposure a = new Simulator(TinyOptions() with { MaxDegreeOfParallelism = 1 }).Simulate(4);
+        SimulatedExposure b = new Simulator(TinyOptions() with { MaxDegreeOfParallelism = 7 }).Simulate(4);
+        for (int k = 0; k < a.Chips.Count; k++)
+        {
+            Assert.Equal(a.Chips[k].Sci, b.Chips[k].Sci);
+            Assert.Equal(a.Chips[k].Dq, b.Chips[k].Dq);
+        }
+    }
+
+    [Fact]
     public void PointingErrorIsBoundedAndSharedWithinAVisit()
     {
         var sim = new Simulator(SimulationOptions.Demo(11));
