@@ -12,6 +12,7 @@ public static class Program
     private static readonly Dictionary<string, Func<string[], object>> Benchmarks = new(StringComparer.Ordinal)
     {
         ["simulate"] = SimulationBench.Run,
+        ["wcs"] = WcsBench.Run,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

@@ -478,7 +478,7 @@ public sealed class FitsHeader : IReadOnlyList<FitsCard>
         int bad = card.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E);
         if (bad >= 0)
         {
-            throw new FitsException($"header card {cardNumber} holds a non-ASCII byte 0x{card[bad]:x2} (no END card found)", cardNumber: cardNumber);
+            throw new FitsException($"byte 0x{card[bad]:x2} in column {bad + 1} is not printable ASCII, so this is not a header card (no END card before it)", cardNumber: cardNumber);
         }
     }
 
