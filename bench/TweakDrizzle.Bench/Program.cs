@@ -15,6 +15,7 @@ public static class Program
         ["sourcefind-cases"] = SourceFinderBenchmarks.RunCases,
         ["sourcefind-field"] = SourceFinderFieldBenchmark.Run,
         ["sourcefind-stages"] = SourceFinderStagesBenchmark.Run,
+        ["simulate"] = SimulationBench.Run,
         ["wcs"] = WcsBench.Run,
         ["match-histogram"] = MatchingBench.Histogram,
         ["match-asterism"] = MatchingBench.Asterism,
