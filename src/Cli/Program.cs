@@ -26,6 +26,7 @@ public static class Program
         root.Subcommands.Add(FitsCopyCommand.Create());
         root.Subcommands.Add(MatchCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
+        root.Subcommands.Add(AstroDrizzleCommand.Create());
         return root;
     }
 }

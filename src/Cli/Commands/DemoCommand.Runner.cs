@@ -55,7 +55,7 @@ internal static class DemoRunner
     public const double Scale = 0.03;
     public const double Pixfrac = 0.6;
 
-    public static DemoSummary Run(string folder, SimulationOptions simOptions, Action<string> log, int? cores = null)
+    public static DemoSummary Run(string folder, SimulationOptions simOptions, Action<string> log, int? cores = null, int crGrow = 1)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Directory.CreateDirectory(folder);
@@ -113,6 +113,7 @@ internal static class DemoRunner
                 FinalOutNx = shared.Width,
                 FinalOutNy = shared.Height,
                 DrizCr = true,
+                DrizCrGrow = crGrow,
                 NumCores = cores,
                 Log = s => log($"  {name} {s}"),
             });
