@@ -130,7 +130,7 @@ public static class ExposureAligner
 
         if (options.ReferenceCatalog is { Count: > 0 } refcat)
         {
-            MatchCatalog external = ToFrame(refcat, frame);
+            MatchCatalog external = ToFrame(InFootprint(refcat, reference, 20), frame);
             (result[options.ReferenceIndex], alignments[options.ReferenceIndex]) = AlignOne(reference, detections[options.ReferenceIndex], external, frame, fit, options, true);
         }
         else
@@ -310,7 +310,15 @@ public static class ExposureAligner
         return list;
     }
 
-    private static MatchCatalog ToFrame(IReadOnlyList<SkySource> sources, FitsWcs frame)
+    /// <summary>The catalog entries that fall on a chip of the exposure (within <paramref name="margin"/> pixels).</summary>
+    private static List<SkySource> InFootprint(IReadOnlyList<SkySource> catalog, Exposure exposure, double margin) =>
+        catalog.Where(s => exposure.Chips.Any(c =>
+        {
+            (double x, double y) = c.Wcs.WorldToPixel(s.Ra, s.Dec);
+            return x > -margin && y > -margin && x < c.Width + margin && y < c.Height + margin;
+        })).ToList();
+
+    private static MatchCatalog ToFrame(List<SkySource> sources, FitsWcs frame)
     {
         var x = new double[sources.Count];
         var y = new double[sources.Count];

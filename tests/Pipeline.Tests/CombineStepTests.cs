@@ -1,0 +1,187 @@
+using TweakDrizzle.Pipeline.Combine;
+using TweakDrizzle.Wcs;
+
+namespace TweakDrizzle.Pipeline.Tests;
+
+public sealed class CombineStepTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tdcomb-" + Guid.NewGuid().ToString("N"));
+
+    public CombineStepTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    internal static Exposure Synthetic(string name, double ra, double dec, double exptime = 100, DataUnits units = DataUnits.Counts,
+        bool err = true, int w = 64, int h = 48, float value = 10f)
+    {
+        FitsWcs wcs = FitsWcs.CreateTan(ra, dec, (w + 1) / 2.0, (h + 1) / 2.0, 0.05, 20);
+        var sci = Enumerable.Repeat(value, w * h).ToArray();
+        float[]? e = err ? Enumerable.Repeat(1f, w * h).ToArray() : null;
+        var chip = new Chip(name + "[SCI,1]", 1, w, h, sci, e, new uint[w * h], wcs, new Fits.FitsHeader());
+        return new Exposure(name, null, exptime, units, [chip]);
+    }
+
+    [Fact]
+    public void Custom_grid_puts_final_ra_dec_at_the_centre_pixel_north_up_at_the_exact_scale()
+    {
+        Exposure e = Synthetic("a", 150, 2);
+        var o = new AstroDrizzleOptions { FinalScale = 0.025, FinalRot = 0, FinalRa = 150.0001, FinalDec = 2.0002, FinalOutNx = 101, FinalOutNy = 80 };
+        OutputGrid g = OutputGrid.Create([e], o);
+        Assert.Equal(101, g.Width);
+        Assert.Equal(80, g.Height);
+        (double ra, double dec) = g.Wcs.PixelToWorld(50, 39.5);
+        Assert.Equal(150.0001, ra, 10);
+        Assert.Equal(2.0002, dec, 10);
+        Assert.Equal(0.025, g.ScaleArcsec, 10);
+        Assert.Equal(0.0, g.Orientation, 9);
+        Assert.Equal((150.0001, 2.0002), (Math.Round(g.Center.Ra, 10), Math.Round(g.Center.Dec, 10)));
+    }
+
+    [Fact]
+    public void Default_grid_covers_every_input_at_the_native_scale_and_orientation()
+    {
+        Exposure a = Synthetic("a", 150, 2), b = Synthetic("b", 150.0003, 2.0002);
+        OutputGrid g = OutputGrid.Create([a, b], new AstroDrizzleOptions());
+        Assert.Equal(0.05, g.ScaleArcsec, 6);
+        Assert.Equal(20.0, g.Orientation, 6);
+        foreach (Exposure e in new[] { a, b })
+        {
+            foreach ((double x, double y) in new[] { (-0.5, -0.5), (63.5, 47.5), (63.5, -0.5), (-0.5, 47.5) })
+            {
+                (double ra, double dec) = e.Chips[0].Wcs.PixelToWorld(x, y);
+                (double px, double py) = g.Wcs.WorldToPixel(ra, dec);
+                Assert.InRange(px, -0.5, g.Width - 0.5);
+                Assert.InRange(py, -0.5, g.Height - 0.5);
+            }
+        }
+    }
+
+    [Fact]
+    public void Grid_above_the_limit_is_refused_before_allocating()
+    {
+        Exposure e = Synthetic("a", 150, 2);
+        var ex = Assert.Throws<CombineException>(() => OutputGrid.Create([e], new AstroDrizzleOptions { FinalScale = 0.0001, MaxOutputPixels = 1_000_000 }));
+        Assert.Contains("limit", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<CombineException>(() => OutputGrid.Create([e], new AstroDrizzleOptions { FinalOutNx = 100_000, FinalOutNy = 100_000 }));
+    }
+
+    [Fact]
+    public void Cosmic_ray_test_flags_a_spike_and_its_bright_neighbour_but_not_a_star_on_a_steep_blot()
+    {
+        int w = 20, h = 20;
+        var blot = new float[w * h];
+        var data = new float[w * h];
+        // A star: steep blot, data slightly misaligned.
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                double r2 = ((x - 5) * (x - 5)) + ((y - 5) * (y - 5));
+                blot[(y * w) + x] = (float)(5000 * Math.Exp(-r2 / 2));
+                double r2d = ((x - 5.2) * (x - 5.2)) + ((y - 5) * (y - 5));
+                data[(y * w) + x] = (float)(5000 * Math.Exp(-r2d / 2));
+            }
+        }
+
+        data[(14 * w) + 14] += 500;  // strong hit
+        data[(14 * w) + 15] += 26;   // weak neighbour: only the second pass catches it
+        data[(3 * w) + 16] += 26;    // isolated weak excess: not flagged
+        var usable = Enumerable.Repeat(true, w * h).ToArray();
+        bool[] cr = CosmicRayDetector.Detect(data, blot, usable, w, h, new ChipNoise(40, 1, 5), (3.5, 3.0), (1.2, 0.7));
+        Assert.True(cr[(14 * w) + 14]);
+        Assert.True(cr[(14 * w) + 15]);
+        Assert.False(cr[(3 * w) + 16]);
+        Assert.Equal(2, cr.Count(b => b));
+        bool[] grown = CosmicRayDetector.Detect(data, blot, usable, w, h, new ChipNoise(40, 1, 5), (3.5, 3.0), (1.2, 0.7), 3);
+        Assert.Equal(12, grown.Count(b => b));
+    }
+
+    [Fact]
+    public void Median_mean_and_minmed_combine_as_defined()
+    {
+        int w = 3, h = 1;
+        float[] V(params float[] v) => v;
+        float[] ones = [1, 1, 1];
+        var singles = new List<SingleDrizzle>
+        {
+            new(V(1, 10, 5), ones, 100, 0, 0),
+            new(V(2, 11, 5), ones, 100, 0, 0),
+            new(V(3, 12, 5), ones, 100, 0, 0),
+            new(V(100, 1000, 5), V(1, 1, 0), 100, 0, 0),
+        };
+        float[] med = MedianCombiner.Combine(singles, w, h, new AstroDrizzleOptions { CombineType = CombineType.Median });
+        Assert.Equal([2.5f, 11.5f, 5f], med);
+        float[] mean = MedianCombiner.Combine(singles, w, h, new AstroDrizzleOptions { CombineType = CombineType.Mean, CombineNHigh = 1 });
+        Assert.Equal([2f, 11f, 5f], mean);
+        float[] minmed = MedianCombiner.Combine(singles, w, h, new AstroDrizzleOptions { CombineType = CombineType.Minmed });
+        Assert.Equal(1f, minmed[0]); // median 2.5 exceeds the minimum by more than 4 sigma of the minimum (sqrt(100)/100)
+        Assert.Equal(5f, minmed[2]);
+    }
+
+    [Fact]
+    public void Sky_statistic_ignores_outliers_and_bad_pixels()
+    {
+        var rng = new Random(3);
+        var data = new float[40000];
+        for (int i = 0; i < data.Length; i++)
+        {
+            double g = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+            data[i] = (float)(50 + (3 * g));
+        }
+
+        for (int i = 0; i < 2000; i++)
+        {
+            data[i * 17] = 5000;
+        }
+
+        var good = Enumerable.Repeat(true, data.Length).ToArray();
+        good[5] = false;
+        data[5] = -1e6f;
+        (double sky, double sd) = SkyStatistics.Compute(data, good, SkyStatistic.Median);
+        Assert.InRange(sky, 49.8, 50.2);
+        Assert.InRange(sd, 2.8, 3.2);
+    }
+
+    [Fact]
+    public void Inputs_expand_lists_and_wildcards_in_order()
+    {
+        foreach (string n in new[] { "b_flc.fits", "a_flc.fits", "c.fits" })
+        {
+            File.WriteAllText(Path.Combine(_dir, n), "x");
+        }
+
+        File.WriteAllText(Path.Combine(_dir, "list.txt"), "# inputs\nc.fits extra\n\n");
+        IReadOnlyList<string> files = InputFiles.Expand([Path.Combine(_dir, "*_flc.fits"), "@" + Path.Combine(_dir, "list.txt"), Path.Combine(_dir, "a_flc.fits")]);
+        Assert.Equal(["a_flc.fits", "b_flc.fits", "c.fits"], files.Select(f => Path.GetFileName(f)!).ToArray());
+        Assert.Throws<CombineException>(() => InputFiles.Expand([Path.Combine(_dir, "*.none")]));
+        Assert.Throws<CombineException>(() => InputFiles.Expand(["@" + Path.Combine(_dir, "missing.txt")]));
+    }
+
+    [Fact]
+    public void Bad_inputs_are_refused_with_plain_messages()
+    {
+        Exposure a = Synthetic("a", 150, 2), rate = Synthetic("r", 150, 2, units: DataUnits.CountRate), noErr = Synthetic("n", 150, 2, err: false);
+        var o = new AstroDrizzleOptions { OutputFolder = _dir, DrizCr = false, NumCores = 1 };
+        Assert.Contains("mix", Assert.Throws<CombineException>(() => AstroDrizzle.Run([a, rate], o)).Message, StringComparison.Ordinal);
+        Assert.Contains("ERR", Assert.Throws<CombineException>(() => AstroDrizzle.Run([noErr], o with { FinalWhtType = WeightType.Err })).Message, StringComparison.Ordinal);
+        var far = o with { FinalRa = 10, FinalDec = -40, FinalOutNx = 50, FinalOutNy = 50 };
+        Assert.Contains("overlap", Assert.Throws<CombineException>(() => AstroDrizzle.Run([a], far)).Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_dir, "*.fits"));
+    }
+
+    [Fact]
+    public void Flat_exposures_give_the_rate_and_exposure_weights()
+    {
+        Exposure a = Synthetic("a", 150, 2, exptime: 100, value: 200f), b = Synthetic("b", 150.00001, 2.00001, exptime: 300, value: 600f);
+        var o = new AstroDrizzleOptions { OutputFolder = _dir, Output = "flat", SkySub = false, StaticMask = false, NumCores = 1, CombineType = CombineType.Median };
+        AstroDrizzleResult r = AstroDrizzle.Run([a, b], o);
+        Assert.Equal(400.0, r.TotalExposureTime);
+        Assert.EndsWith("flat_drz.fits", r.ProductPath, StringComparison.Ordinal);
+        int center = ((r.Grid.Height / 2) * r.Grid.Width) + (r.Grid.Width / 2);
+        Assert.Equal(2.0f, r.Sci[center], 4);
+        Assert.Equal(400f, r.Wht[center], 2);
+        Assert.Equal(0, r.CosmicRayPixels);
+        bool run2 = AstroDrizzle.Run([a, b], o with { Output = "flat2", FinalUnits = OutputUnits.Counts }).Sci[center] is var v && Math.Abs(v - 800f) < 0.01f;
+        Assert.True(run2);
+    }
+}
