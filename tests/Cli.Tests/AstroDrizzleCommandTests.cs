@@ -1,0 +1,92 @@
+using TweakDrizzle.Cli.Commands;
+using TweakDrizzle.Fits;
+using TweakDrizzle.Simulation;
+
+namespace TweakDrizzle.Cli.Tests;
+
+public sealed class AstroDrizzleCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tdcli-adz-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, true);
+        }
+    }
+
+    private static SimulationOptions Tiny(int n)
+    {
+        var detector = new DetectorModel { ChipWidth = 192, ChipHeight = 96, GapPixels = 8, DistortionPixels = 1.0 };
+        (double, double)[] offsets = [(0.0, 0.0), (0.0665, 0.1886), (0.1827, 0.0813)];
+        var visit = new VisitPlan
+        {
+            Name = "j8ny01",
+            Filter = FilterSpec.F606W(),
+            Exposures = Enumerable.Range(0, n).Select(i => new DitherPosition($"cli0{i}q", 300, offsets[i].Item1, offsets[i].Item2)).ToArray(),
+        };
+        return new SimulationOptions { Seed = 3, Detector = detector, Visits = [visit], MaxDegreeOfParallelism = 2, MaxPointingErrorArcsec = 0 };
+    }
+
+    [Fact]
+    public void Drizzles_flc_files_given_by_wildcard_into_a_drc_product()
+    {
+        DataSetWriter.Write(new Simulator(Tiny(3)), _dir, new DataSetWriteOptions { CosmicRayMasks = false, SourceLists = false });
+        (int code, string output, string err) = CliHarness.Run("astrodrizzle", Path.Combine(_dir, "cli*_flc.fits"), "--output", "f606w", "--out-dir", _dir,
+            "--final-wcs", "--final-scale", "0.04", "--final-rot", "0", "--final-pixfrac", "0.8", "--driz-cr", "--num-cores", "2", "--quiet");
+        Assert.True(code == 0, err);
+        string product = Path.Combine(_dir, "f606w_drc.fits");
+        Assert.Equal(product, output.Trim());
+        using FitsFile f = FitsFile.Open(product);
+        Assert.Equal(["SCI", "WHT", "CTX"], f.Hdus.Skip(1).Select(h => h.ExtName!.Trim()).ToArray());
+        Assert.Equal(6, f.Hdus[0].Header.GetInt64("NDRIZIM"));
+        Assert.Equal(0.04, f.Hdus[0].Header.GetDouble("D002SCAL"), 9);
+        Assert.True(File.Exists(Path.Combine(_dir, "f606w_astrodrizzle.log")));
+    }
+
+    [Theory]
+    [InlineData("--combine-type", "mode", "combine-type")]
+    [InlineData("--driz-cr-snr", "x y", "driz-cr-snr")]
+    [InlineData("--final-wht-type", "WHT", "final-wht-type")]
+    public void Bad_option_values_are_usage_errors(string option, string value, string expected)
+    {
+        Directory.CreateDirectory(_dir);
+        string file = Path.Combine(_dir, "x.fits");
+        File.WriteAllText(file, "not read");
+        (int code, _, string err) = CliHarness.Run("astrodrizzle", file, "--output", "o", "--out-dir", _dir, option, value);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", err, StringComparison.Ordinal);
+        Assert.Contains(expected, err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_input_and_oversized_grid_fail_with_one_line_and_no_product()
+    {
+        (int code, _, string err) = CliHarness.Run("astrodrizzle", Path.Combine(_dir, "none_flc.fits"), "--output", "o", "--out-dir", _dir);
+        Assert.Equal(1, code);
+        Assert.Contains("does not exist", err, StringComparison.Ordinal);
+        DataSetWriter.Write(new Simulator(Tiny(1)), _dir, new DataSetWriteOptions { CosmicRayMasks = false, SourceLists = false });
+        (code, _, err) = CliHarness.Run("astrodrizzle", Path.Combine(_dir, "cli00q_flc.fits"), "--output", "big", "--out-dir", _dir, "--final-scale", "0.00001", "--quiet");
+        Assert.Equal(1, code);
+        Assert.Contains("limit", err, StringComparison.Ordinal);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(_dir, "big_drc.fits")));
+    }
+
+    [Fact]
+    public void Demo_runner_on_a_tiny_set_reports_truth_figures()
+    {
+        var lines = new List<string>();
+        SimulationOptions o = Tiny(3) with { MaxPointingErrorArcsec = 0.3 };
+        DemoSummary s = DemoRunner.Run(_dir, o, lines.Add, 2);
+        Assert.Equal(3, s.Exposures);
+        Assert.Equal(3, s.AlignedExposures);
+        DemoFilterFigures f = Assert.Single(s.Filters);
+        Assert.Equal(DemoRunner.Scale, f.ScaleArcsec, 9);
+        Assert.Equal(0.0, f.OrientationDeg, 9);
+        Assert.True(File.Exists(Path.Combine(_dir, "qa_report.html")));
+        Assert.True(File.Exists(f.Product));
+        Assert.True(f.CosmicRayPixelsFlagged > 0);
+    }
+}
