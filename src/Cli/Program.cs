@@ -27,6 +27,7 @@ public static class Program
         root.Subcommands.Add(MatchCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
         root.Subcommands.Add(AstroDrizzleCommand.Create());
+        root.Subcommands.Add(AdviseCommand.Create());
         return root;
     }
 }

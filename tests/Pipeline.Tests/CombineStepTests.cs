@@ -185,3 +185,20 @@ public sealed class CombineStepTests : IDisposable
         Assert.True(run2);
     }
 }
+
+public class AdvisorTests
+{
+    [Fact]
+    public void Advisor_recommends_an_acceptable_scale_and_pixfrac_and_sharper_drops_are_less_uniform()
+    {
+        double[] dx = [0, 0.5, 0, 0.5], dy = [0, 0, 0.5, 0.5];
+        var exposures = Enumerable.Range(0, 4).Select(i =>
+            CombineStepTests.Synthetic("e" + i, 150 + (dx[i] * 0.05 / 3600 / Math.Cos(2 * Math.PI / 180)), 2 + (dy[i] * 0.05 / 3600), w: 200, h: 200)).ToList();
+        DrizzleAdvice a = DrizzleAdvisor.Advise(exposures, patch: 4, numCores: 1);
+        Assert.Equal(4, a.Exposures);
+        Assert.Contains(a.Trials, t => t.ScaleArcsec == a.FinalScale && t.Pixfrac == a.FinalPixfrac && t.Acceptable);
+        Assert.True(a.FinalScale < a.NativeScale, a.Reason);
+        var atScale = a.Trials.Where(t => t.ScaleArcsec == a.FinalScale).OrderByDescending(t => t.Pixfrac).ToList();
+        Assert.True(atScale[^1].RmsOverMedian > atScale[0].RmsOverMedian);
+    }
+}
