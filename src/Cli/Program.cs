@@ -24,6 +24,8 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(FitsInfoCommand.Create());
         root.Subcommands.Add(FitsCopyCommand.Create());
+        root.Subcommands.Add(Xy2SkyCommand.Create());
+        root.Subcommands.Add(Sky2XyCommand.Create());
         return root;
     }
 }

@@ -336,6 +336,30 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
         }
     }
 
+    /// <summary>
+    /// Maps pixel positions of this WCS to pixel positions of <paramref name="target"/> through the sky (full
+    /// distortion both ways): the mapping a drizzle pixmap or a blot needs. Allocation-free; outputs may alias inputs.
+    /// </summary>
+    /// <param name="target">The WCS of the destination frame.</param>
+    /// <param name="x">0-based pixel x in this frame.</param>
+    /// <param name="y">0-based pixel y in this frame.</param>
+    /// <param name="targetX">Receives 0-based x in the target frame (NaN where it cannot be mapped).</param>
+    /// <param name="targetY">Receives 0-based y in the target frame.</param>
+    public void PixelToPixel(FitsWcs target, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> targetX, Span<double> targetY)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        CheckLengths(x.Length, y.Length, targetX.Length, targetY.Length);
+        for (int i = 0; i < x.Length; i++)
+        {
+            PixelToIntermediateCore(x[i], y[i], out double xi, out double eta);
+            IntermediateToWorldCore(xi, eta, out double ra, out double dec);
+            target.WorldToIntermediateCore(ra, dec, out double txi, out double teta);
+            target.IntermediateToPixelCore(txi, teta, out double tx, out double ty);
+            targetX[i] = tx;
+            targetY[i] = ty;
+        }
+    }
+
     /// <summary>Pixel → projection-plane coordinates (degrees) for many points.</summary>
     /// <param name="x">0-based pixel x.</param>
     /// <param name="y">0-based pixel y.</param>

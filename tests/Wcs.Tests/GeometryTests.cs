@@ -191,6 +191,29 @@ public class GeometryTests
     }
 
     [Fact]
+    public void Pixel_to_pixel_goes_through_the_sky()
+    {
+        FitsWcs chip = Load("sip4_wfc_apbp");
+        (double ra0, double dec0) = chip.PixelToWorld(2047, 1023);
+        FitsWcs output = FitsWcs.CreateTan(ra0, dec0, 2500.5, 2500.5, 0.04, 0);
+        double[] x = [0, 1000.5, 4095, 2047];
+        double[] y = [0, 7.25, 2047, 1023];
+        var tx = new double[4];
+        var ty = new double[4];
+        chip.PixelToPixel(output, x, y, tx, ty);
+        for (int i = 0; i < 4; i++)
+        {
+            (double ra, double dec) = chip.PixelToWorld(x[i], y[i]);
+            (double ex, double ey) = output.WorldToPixel(ra, dec);
+            Assert.Equal(ex, tx[i], 9);
+            Assert.Equal(ey, ty[i], 9);
+        }
+
+        Assert.Equal(2499.5, tx[3], 9);
+        Assert.Equal(2499.5, ty[3], 9);
+    }
+
+    [Fact]
     public void Spans_of_unequal_length_are_rejected()
     {
         FitsWcs wcs = FitsWcs.CreateTan(10, 20, 1, 1, 1.0, 0);
