@@ -554,6 +554,11 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
         return true;
     }
 
+    /// <summary>A one-line summary: projection, reference point, reference pixel and scale.</summary>
+    public override string ToString() => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"{CType1}/{CType2} CRVAL=({Crval1}, {Crval2}) CRPIX=({Crpix1}, {Crpix2}) scale={_pixelScaleDeg * 3600:G6}\"/px{(Name is null ? string.Empty : " WCSNAME=" + Name)}");
+
     // ------------------------------------------------------------------ cores
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -213,6 +213,31 @@ public class GeometryTests
         Assert.Equal(2499.5, ty[3], 9);
     }
 
+    [Theory]
+    [MemberData(nameof(Distorted))]
+    public void Span_methods_allocate_nothing(string name)
+    {
+        FitsWcs wcs = Load(name);
+        const int n = 512;
+        double[] x = Enumerable.Range(0, n).Select(i => i * 3.1).ToArray();
+        double[] y = Enumerable.Range(0, n).Select(i => i * 1.7).ToArray();
+        var a = new double[n];
+        var b = new double[n];
+        var c = new double[n];
+        var d = new double[n];
+        wcs.PixelToWorld(x, y, a, b);
+        wcs.WorldToPixel(a, b, c, d);
+        wcs.PixelToIntermediate(x, y, c, d);
+        wcs.IntermediateToPixel(c, d, a, b);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        wcs.PixelToWorld(x, y, a, b);
+        wcs.WorldToPixel(a, b, c, d);
+        wcs.PixelToIntermediate(x, y, c, d);
+        wcs.IntermediateToPixel(c, d, a, b);
+        wcs.PixelToPixel(wcs, x, y, c, d);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void Spans_of_unequal_length_are_rejected()
     {
