@@ -349,14 +349,23 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     {
         ArgumentNullException.ThrowIfNull(target);
         CheckLengths(x.Length, y.Length, targetX.Length, targetY.Length);
+
+        // No trigonometry per point: the direction of each point is built in this WCS's frame, turned about the
+        // pole into the target's frame (one rotation by the CRVAL1 difference) and projected there.
+        (double s, double c) = Matrix2x2.SinCosDegrees(Crval1 - target.Crval1);
         for (int i = 0; i < x.Length; i++)
         {
             PixelToIntermediateCore(x[i], y[i], out double xi, out double eta);
-            IntermediateToWorldCore(xi, eta, out double ra, out double dec);
-            target.WorldToIntermediateCore(ra, dec, out double txi, out double teta);
-            target.IntermediateToPixelCore(txi, teta, out double tx, out double ty);
-            targetX[i] = tx;
-            targetY[i] = ty;
+            double a = xi * D2R, b = eta * D2R;
+            double nx = _e0x + (a * _exx) + (b * _eyx);
+            double ny = _e0y + (a * _exy) + (b * _eyy);
+            double nz = _e0z + (a * _exz) + (b * _eyz);
+            double tx = (c * nx) - (s * ny);
+            double ty = (s * nx) + (c * ny);
+            target.DirectionToIntermediate(tx, ty, nz, out double txi, out double teta);
+            target.IntermediateToPixelCore(txi, teta, out double px, out double py);
+            targetX[i] = px;
+            targetY[i] = py;
         }
     }
 
@@ -632,7 +641,13 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     {
         (double sa, double ca) = Math.SinCos((ra - Crval1) * D2R);
         (double sd, double cdl) = Math.SinCos(dec * D2R);
-        double nx = cdl * ca, ny = cdl * sa, nz = sd;
+        DirectionToIntermediate(cdl * ca, cdl * sa, sd, out xi, out eta);
+    }
+
+    /// <summary>Gnomonic projection of a direction (any length) given in the frame rotated by −CRVAL1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void DirectionToIntermediate(double nx, double ny, double nz, out double xi, out double eta)
+    {
         double c = (nx * _e0x) + (ny * _e0y) + (nz * _e0z);
         if (!(c > 0))
         {

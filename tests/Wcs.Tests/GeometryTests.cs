@@ -205,8 +205,8 @@ public class GeometryTests
         {
             (double ra, double dec) = chip.PixelToWorld(x[i], y[i]);
             (double ex, double ey) = output.WorldToPixel(ra, dec);
-            Assert.Equal(ex, tx[i], 9);
-            Assert.Equal(ey, ty[i], 9);
+            // The direct path skips the rounding of RA near 150 degrees (1 ulp = 2.5e-9 output pixel here).
+            Assert.True(Math.Abs(ex - tx[i]) < 1e-8 && Math.Abs(ey - ty[i]) < 1e-8, $"({ex}, {ey}) vs ({tx[i]}, {ty[i]})");
         }
 
         Assert.Equal(2499.5, tx[3], 9);
