@@ -568,6 +568,32 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
         return Math.Atan2(j.M12, j.M22) * R2D;
     }
 
+    /// <summary>
+    /// The sky positions of the outer corners of a <paramref name="width"/>×<paramref name="height"/> image
+    /// (pixel edges at −0.5 and size − 0.5), in the order (−0.5, −0.5), (w − 0.5, −0.5), (w − 0.5, h − 0.5),
+    /// (−0.5, h − 0.5).
+    /// </summary>
+    /// <param name="width">NAXIS1 of the image; 0 uses <see cref="WcsMetadata.Naxis1"/>.</param>
+    /// <param name="height">NAXIS2 of the image; 0 uses <see cref="WcsMetadata.Naxis2"/>.</param>
+    /// <exception cref="WcsException">The image size is unknown.</exception>
+    public (double Ra, double Dec)[] Footprint(long width = 0, long height = 0)
+    {
+        long w = width > 0 ? width : Metadata.Naxis1;
+        long h = height > 0 ? height : Metadata.Naxis2;
+        if (w <= 0 || h <= 0)
+        {
+            throw new WcsException("the image size is unknown: give the width and height (NAXIS1/NAXIS2 are not set)");
+        }
+
+        return
+        [
+            PixelToWorld(-0.5, -0.5),
+            PixelToWorld(w - 0.5, -0.5),
+            PixelToWorld(w - 0.5, h - 0.5),
+            PixelToWorld(-0.5, h - 0.5),
+        ];
+    }
+
     // ------------------------------------------------------------------ equality
 
     /// <summary>True when both describe the same mapping with bit-identical parameters (metadata ignored).</summary>
@@ -703,6 +729,12 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
 
     private void WorldToIntermediateCore(double ra, double dec, out double xi, out double eta)
     {
+        if (!(Math.Abs(dec) <= 90))
+        {
+            xi = eta = double.NaN;
+            return;
+        }
+
         (double sa, double ca) = Math.SinCos((ra - Crval1) * D2R);
         (double sd, double cdl) = Math.SinCos(dec * D2R);
         DirectionToIntermediate(cdl * ca, cdl * sa, sd, out xi, out eta);
