@@ -11,6 +11,8 @@ public static class Program
     /// <summary>Every benchmark by name; one line each.</summary>
     private static readonly Dictionary<string, Func<string[], object>> Benchmarks = new(StringComparer.Ordinal)
     {
+        ["fits-read"] = FitsBench.Read,
+        ["fits-headers"] = FitsBench.Headers,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
