@@ -24,6 +24,8 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(FitsInfoCommand.Create());
         root.Subcommands.Add(FitsCopyCommand.Create());
+        root.Subcommands.Add(MatchCommand.Create());
+        root.Subcommands.Add(PlotCommand.Create());
         return root;
     }
 }
