@@ -26,6 +26,8 @@ public static class Program
         root.Subcommands.Add(FitsCopyCommand.Create());
         root.Subcommands.Add(MatchCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
+        root.Subcommands.Add(Xy2SkyCommand.Create());
+        root.Subcommands.Add(Sky2XyCommand.Create());
         return root;
     }
 }
