@@ -24,6 +24,10 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(FitsInfoCommand.Create());
         root.Subcommands.Add(FitsCopyCommand.Create());
+        root.Subcommands.Add(ResampleCommand.Create());
+        root.Subcommands.Add(BlotCommand.Create());
+        root.Subcommands.Add(PixmapCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }
