@@ -28,6 +28,10 @@ public static class Program
         root.Subcommands.Add(PlotCommand.Create());
         root.Subcommands.Add(Xy2SkyCommand.Create());
         root.Subcommands.Add(Sky2XyCommand.Create());
+        root.Subcommands.Add(ResampleCommand.Create());
+        root.Subcommands.Add(BlotCommand.Create());
+        root.Subcommands.Add(PixmapCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }
