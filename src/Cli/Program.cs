@@ -32,6 +32,7 @@ public static class Program
         root.Subcommands.Add(BlotCommand.Create());
         root.Subcommands.Add(PixmapCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(FindCommand.Create());
         return root;
     }
 }
