@@ -23,6 +23,8 @@ public static class Program
             "tweakdrizzle: align dithered telescope exposures (TweakReg) and combine them with drizzle (AstroDrizzle).");
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(MatchCommand.Create());
+        root.Subcommands.Add(FitsInfoCommand.Create());
+        root.Subcommands.Add(FitsCopyCommand.Create());
         return root;
     }
 }
