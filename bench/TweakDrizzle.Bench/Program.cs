@@ -11,12 +11,9 @@ public static class Program
     /// <summary>Every benchmark by name; one line each.</summary>
     private static readonly Dictionary<string, Func<string[], object>> Benchmarks = new(StringComparer.Ordinal)
     {
-<<<<<<< HEAD
+        ["wcs"] = WcsBench.Run,
         ["match-histogram"] = MatchingBench.Histogram,
         ["match-asterism"] = MatchingBench.Asterism,
-=======
-        ["wcs"] = WcsBench.Run,
->>>>>>> main
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
