@@ -240,7 +240,7 @@ public static class DiagnosticsExamples
 
     private static void Save(Figure figure, string path, List<string> written)
     {
-        figure.PixelsPerPoint = 1.25;
+        figure.PixelsPerPoint = 1.2;
         figure.Save(path);
         written.Add(path);
     }
