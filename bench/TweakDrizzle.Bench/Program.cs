@@ -11,6 +11,14 @@ public static class Program
     /// <summary>Every benchmark by name; one line each.</summary>
     private static readonly Dictionary<string, Func<string[], object>> Benchmarks = new(StringComparer.Ordinal)
     {
+        ["drizzle"] = ResampleBench.Run,
+        ["sourcefind-cases"] = SourceFinderBenchmarks.RunCases,
+        ["sourcefind-field"] = SourceFinderFieldBenchmark.Run,
+        ["sourcefind-stages"] = SourceFinderStagesBenchmark.Run,
+        ["simulate"] = SimulationBench.Run,
+        ["wcs"] = WcsBench.Run,
+        ["match-histogram"] = MatchingBench.Histogram,
+        ["match-asterism"] = MatchingBench.Asterism,
         ["diagnostics-tweakreg-plots"] = DiagnosticsBench.Run,
         ["diagnostics-examples"] = DiagnosticsExamples.Run,
     };

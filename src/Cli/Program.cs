@@ -22,6 +22,9 @@ public static class Program
         var root = new RootCommand(
             "tweakdrizzle: align dithered telescope exposures (TweakReg) and combine them with drizzle (AstroDrizzle).");
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(FitsInfoCommand.Create());
+        root.Subcommands.Add(FitsCopyCommand.Create());
+        root.Subcommands.Add(MatchCommand.Create());
         root.Subcommands.Add(PlotCommand.Create());
         return root;
     }
