@@ -72,3 +72,34 @@ public sealed class PlotCommandTests : IDisposable
         Assert.NotEqual(0, code);
     }
 }
+
+public sealed class PlotPreviewTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tdprev_" + Guid.NewGuid().ToString("N"));
+
+    public PlotPreviewTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Fact]
+    public void Preview_writes_a_png_of_the_fits_image_without_cairo()
+    {
+        const int W = 64, H = 48;
+        float[] data = [.. Enumerable.Range(0, W * H).Select(i => (float)(i % W))];
+        string fits = Path.Combine(_dir, "img.fits");
+        TweakDrizzle.Fits.FitsWriter.Write(fits, new TweakDrizzle.Fits.FitsImage<float>(data, W, H));
+        string png = Path.Combine(_dir, "p.png");
+        (int code, _, string err) = CliHarness.Run("plot", "preview", fits, "--out", png, "--stretch", "linear", "--low", "0", "--high", "100");
+        Assert.True(code == 0, err);
+        byte[] bytes = File.ReadAllBytes(png);
+        Assert.Equal(0x89, bytes[0]);
+        Assert.Equal(W, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)));
+        Assert.Equal(H, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
+
+        (code, _, err) = CliHarness.Run("plot", "preview", Path.Combine(_dir, "none.fits"), "--out", png);
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: ", err, StringComparison.Ordinal);
+        (code, _, _) = CliHarness.Run("plot", "preview", fits, "--out", png, "--low", "50", "--high", "10");
+        Assert.Equal(2, code);
+    }
+}
