@@ -24,6 +24,7 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(FitsInfoCommand.Create());
         root.Subcommands.Add(FitsCopyCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }
 }
