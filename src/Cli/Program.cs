@@ -36,6 +36,7 @@ public static class Program
         root.Subcommands.Add(MatchCommand.Create());
         root.Subcommands.Add(FitsInfoCommand.Create());
         root.Subcommands.Add(FitsCopyCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }
 }
