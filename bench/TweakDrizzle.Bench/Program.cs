@@ -23,9 +23,6 @@ public static class Program
         ["match-asterism"] = MatchingBench.Asterism,
         ["diagnostics-tweakreg-plots"] = DiagnosticsBench.Run,
         ["diagnostics-examples"] = DiagnosticsExamples.Run,
-        ["wcs"] = WcsBench.Run,
-        ["match-histogram"] = MatchingBench.Histogram,
-        ["match-asterism"] = MatchingBench.Asterism,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

@@ -33,9 +33,6 @@ public static class Program
         root.Subcommands.Add(PixmapCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(FindCommand.Create());
-        root.Subcommands.Add(MatchCommand.Create());
-        root.Subcommands.Add(FitsInfoCommand.Create());
-        root.Subcommands.Add(FitsCopyCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }
