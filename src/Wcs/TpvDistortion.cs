@@ -88,7 +88,7 @@ public sealed class TpvDistortion : IEquatable<TpvDistortion>
     /// <returns>(x, y) in degrees, or NaN where the iteration does not converge.</returns>
     public (double X, double Y) Inverse(double xi, double eta)
     {
-        Invert(xi, eta, 1e-16, out double x, out double y);
+        Invert(xi, eta, 1e-30, out double x, out double y);
         return (x, y);
     }
 
@@ -129,6 +129,30 @@ public sealed class TpvDistortion : IEquatable<TpvDistortion>
         return new Matrix2x2(fx, fy, gx, gy);
     }
 
+    /// <summary>(ξ, η) and their Jacobian at (x, y) in one pass over the coefficients.</summary>
+    private Matrix2x2 ValueAndJacobian(double x, double y, out double xi, out double eta)
+    {
+        _poly.EvaluateWithGradient(x, y, out xi, out eta, out double fx, out double fy, out double gx, out double gy);
+        if (_hasRadial)
+        {
+            double r2 = (x * x) + (y * y);
+            double r = Math.Sqrt(r2);
+            xi += r * (_r1a + (r2 * (_r3a + (r2 * (_r5a + (r2 * _r7a))))));
+            eta += r * (_r1b + (r2 * (_r3b + (r2 * (_r5b + (r2 * _r7b))))));
+            if (r2 > 0)
+            {
+                double ka = (_r1a / r) + (r * ((3 * _r3a) + (r2 * ((5 * _r5a) + (7 * r2 * _r7a)))));
+                double kb = (_r1b / r) + (r * ((3 * _r3b) + (r2 * ((5 * _r5b) + (7 * r2 * _r7b)))));
+                fx += ka * x;
+                fy += ka * y;
+                gx += kb * x;
+                gy += kb * y;
+            }
+        }
+
+        return new Matrix2x2(fx, fy, gx, gy);
+    }
+
     /// <summary>Newton inverse; <paramref name="tolerance"/> is the squared step (degrees²) that ends it.</summary>
     internal bool Invert(double xi, double eta, double tolerance, out double x, out double y)
     {
@@ -153,9 +177,8 @@ public sealed class TpvDistortion : IEquatable<TpvDistortion>
 
         for (int iteration = 0; iteration < MaxIterations; iteration++)
         {
-            Apply(x, y, out double fx, out double fy);
+            Matrix2x2 j = ValueAndJacobian(x, y, out double fx, out double fy);
             double rx = fx - xi, ry = fy - eta;
-            Matrix2x2 j = Jacobian(x, y);
             double d = j.Determinant;
             double sx = ((j.M22 * rx) - (j.M12 * ry)) / d;
             double sy = ((j.M11 * ry) - (j.M21 * rx)) / d;
@@ -176,7 +199,7 @@ public sealed class TpvDistortion : IEquatable<TpvDistortion>
         Apply(x, y, out double ex, out double ey);
         ex -= xi;
         ey -= eta;
-        if ((ex * ex) + (ey * ey) < tolerance * 1e6)
+        if ((ex * ex) + (ey * ey) < tolerance)
         {
             return true;
         }
