@@ -146,6 +146,31 @@ public class ConformanceTests
         Assert.True(float.IsNaN(scaledF[2, 0]));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(8)]
+    [InlineData(100)]
+    [InlineData(2880)]
+    public void A_file_cut_inside_an_extension_header_is_truncated(int keep)
+    {
+        byte[] bytes = File.ReadAllBytes(Fixture.PathOf("mef_hst.fits"));
+        byte[] cut = bytes[..(2880 + keep)];
+        FitsException e = Assert.Throws<FitsException>(() => FitsFile.FromBytes(cut, "cut.fits"));
+        Assert.Equal(1, e.HduIndex);
+        Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Trailing_junk_after_the_last_hdu_is_ignored()
+    {
+        byte[] bytes = File.ReadAllBytes(Fixture.PathOf("int16.fits"));
+        using FitsFile zeros = FitsFile.FromBytes([.. bytes, .. new byte[2880]]);
+        Assert.Single(zeros.Hdus);
+        using FitsFile text = FitsFile.FromBytes([.. bytes, .. "JUNK after the end"u8.ToArray()]);
+        Assert.Single(text.Hdus);
+    }
+
     [Fact]
     public void Cube_indexer_follows_naxis_order()
     {
