@@ -67,6 +67,11 @@ public class ConformanceTests
             using FitsFile f = FitsFile.Open(Fixture.PathOf(name));
         });
         Assert.Equal(name, e.FileName is null ? null : Path.GetFileName(e.FileName));
+        if (name != "garbage.fits")
+        {
+            Assert.Equal(0, e.HduIndex);
+            Assert.Equal(0, e.ByteOffset is long o && e.CardNumber is int c ? o - ((c - 1) * 80L) : e.ByteOffset);
+        }
         Assert.DoesNotContain('\n', e.Message);
         Assert.StartsWith(name + ": ", e.Message, StringComparison.Ordinal);
         // The reference reader's message and ours name the same defect.
