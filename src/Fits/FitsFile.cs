@@ -204,8 +204,10 @@ public sealed class FitsFile : IDisposable
             int index = hdus.Count;
             if (index > 0)
             {
-                // Anything after the last HDU that does not start an extension is ignored (trailing junk or zeros).
-                if (length - offset < 8 || !_source.Span(offset, 8).SequenceEqual("XTENSION"u8))
+                // Anything after the last HDU that does not start an extension is ignored (trailing junk or zeros);
+                // a file cut inside the word XTENSION is a truncated extension header.
+                int probe = (int)Math.Min(8, length - offset);
+                if (!"XTENSION"u8[..probe].SequenceEqual(_source.Span(offset, probe)))
                 {
                     break;
                 }
