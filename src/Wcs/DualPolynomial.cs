@@ -136,42 +136,4 @@ internal sealed class DualPolynomial
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double MulAdd(double a, double b, double c) =>
         Fma.IsSupported || AdvSimd.Arm64.IsSupported ? Math.FusedMultiplyAdd(a, b, c) : (a * b) + c;
-
-    /// <summary>The coefficient tables of ∂/∂u of both polynomials.</summary>
-    public DualPolynomial DerivativeU()
-    {
-        int order = Math.Max(Order - 1, 0);
-        var f = new double[order + 1, order + 1];
-        var g = new double[order + 1, order + 1];
-        int n = Order + 1;
-        for (int p = 1; p <= Order; p++)
-        {
-            for (int q = 0; q + p <= Order; q++)
-            {
-                f[p - 1, q] = p * _c[2 * ((p * n) + q)];
-                g[p - 1, q] = p * _c[(2 * ((p * n) + q)) + 1];
-            }
-        }
-
-        return new DualPolynomial(order, f, g);
-    }
-
-    /// <summary>The coefficient tables of ∂/∂v of both polynomials.</summary>
-    public DualPolynomial DerivativeV()
-    {
-        int order = Math.Max(Order - 1, 0);
-        var f = new double[order + 1, order + 1];
-        var g = new double[order + 1, order + 1];
-        int n = Order + 1;
-        for (int p = 0; p <= Order; p++)
-        {
-            for (int q = 1; q + p <= Order; q++)
-            {
-                f[p, q - 1] = q * _c[2 * ((p * n) + q)];
-                g[p, q - 1] = q * _c[(2 * ((p * n) + q)) + 1];
-            }
-        }
-
-        return new DualPolynomial(order, f, g);
-    }
 }

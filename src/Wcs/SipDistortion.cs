@@ -24,8 +24,6 @@ public sealed class SipDistortion : IEquatable<SipDistortion>
     private readonly double[,]? _ap;
     private readonly double[,]? _bp;
     private readonly DualPolynomial _forward;
-    private readonly DualPolynomial _forwardDu;
-    private readonly DualPolynomial _forwardDv;
     private readonly DualPolynomial? _inverse;
 
     /// <summary>Creates a SIP distortion from coefficient tables indexed <c>[p, q]</c>.</summary>
@@ -50,8 +48,6 @@ public sealed class SipDistortion : IEquatable<SipDistortion>
         BOrder = _b.GetLength(0) - 1;
         int order = Math.Max(AOrder, BOrder);
         _forward = new DualPolynomial(order, Pad(_a, order), Pad(_b, order));
-        _forwardDu = _forward.DerivativeU();
-        _forwardDv = _forward.DerivativeV();
         if (ap is not null && bp is not null)
         {
             _ap = CopyTable(ap, "AP");
@@ -155,8 +151,7 @@ public sealed class SipDistortion : IEquatable<SipDistortion>
     /// <summary>Jacobian of (u + f, v + g) with respect to (u, v).</summary>
     internal Matrix2x2 Jacobian(double u, double v)
     {
-        _forwardDu.Evaluate(u, v, out double fu, out double gu);
-        _forwardDv.Evaluate(u, v, out double fv, out double gv);
+        _forward.EvaluateWithGradient(u, v, out _, out _, out double fu, out double fv, out double gu, out double gv);
         return new Matrix2x2(1 + fu, fv, gu, 1 + gv);
     }
 

@@ -3,7 +3,7 @@ namespace TweakDrizzle.Wcs.Tests;
 public class PolynomialTests
 {
     [Fact]
-    public void Value_and_gradient_in_one_pass_match_the_derivative_polynomials()
+    public void Value_and_gradient_in_one_pass_match_direct_sums()
     {
         var rng = new Random(7);
         for (int order = 0; order <= 7; order++)
@@ -20,22 +20,23 @@ public class PolynomialTests
             }
 
             var poly = new DualPolynomial(order, f, g);
-            DualPolynomial du = poly.DerivativeU(), dv = poly.DerivativeV();
             for (int i = 0; i < 20; i++)
             {
                 double u = (rng.NextDouble() * 4) - 2, v = (rng.NextDouble() * 4) - 2;
                 poly.EvaluateWithGradient(u, v, out double f0, out double g0, out double fu, out double fv, out double gu, out double gv);
                 poly.Evaluate(u, v, out double f1, out double g1);
-                du.Evaluate(u, v, out double fu1, out double gu1);
-                dv.Evaluate(u, v, out double fv1, out double gv1);
                 Assert.Equal(f1, f0);
                 Assert.Equal(g1, g0);
-                double direct = 0;
+                double direct = 0, fu1 = 0, fv1 = 0, gu1 = 0, gv1 = 0;
                 for (int p = 0; p <= order; p++)
                 {
                     for (int q = 0; p + q <= order; q++)
                     {
                         direct += f[p, q] * Math.Pow(u, p) * Math.Pow(v, q);
+                        fu1 += p == 0 ? 0 : p * f[p, q] * Math.Pow(u, p - 1) * Math.Pow(v, q);
+                        fv1 += q == 0 ? 0 : q * f[p, q] * Math.Pow(u, p) * Math.Pow(v, q - 1);
+                        gu1 += p == 0 ? 0 : p * g[p, q] * Math.Pow(u, p - 1) * Math.Pow(v, q);
+                        gv1 += q == 0 ? 0 : q * g[p, q] * Math.Pow(u, p) * Math.Pow(v, q - 1);
                     }
                 }
 
