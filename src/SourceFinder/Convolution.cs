@@ -14,9 +14,10 @@ internal static class Convolution
     /// <summary>
     /// Zero-padded 2-D convolution (for point-symmetric kernels equal to correlation), accumulated in double and
     /// rounded once to float32, as <c>scipy.ndimage.convolve(float32, K, mode='constant', cval=0)</c>.
-    /// Pixels flagged in <paramref name="bad"/> count as 0.
+    /// Pixels flagged in <paramref name="bad"/> count as 0. With <paramref name="reflect"/> the image is extended by
+    /// half-sample symmetric reflection instead (<c>mode='reflect'</c>: d c b a | a b c d | d c b a).
     /// </summary>
-    public static float[] Convolve(float[] data, int nx, int ny, double[] kernel, int knx, int kny, bool[]? bad)
+    public static float[] Convolve(float[] data, int nx, int ny, double[] kernel, int knx, int kny, bool[]? bad, bool reflect = false)
     {
         var output = new float[data.Length];
         int xr = knx / 2, yr = kny / 2;
@@ -41,21 +42,30 @@ internal static class Convolution
         {
             int y0 = band * BandRows;
             int y1 = Math.Min(ny, y0 + BandRows);
-            int r0 = Math.Max(0, y0 - yr);
-            int r1 = Math.Min(ny, y1 + yr);
+            int r0 = reflect ? y0 - yr : Math.Max(0, y0 - yr);
+            int r1 = reflect ? y1 + yr : Math.Min(ny, y1 + yr);
             int pad = xr + Vector<float>.Count;
             int stride = nx + (2 * pad);
 
-            // Band rows widened to double with zero padding on both sides.
+            // Band rows (float) with zero or reflected padding on both sides.
             var buf = new float[(r1 - r0) * stride];
             for (int r = r0; r < r1; r++)
             {
-                int src = r * nx;
+                int src = Reflect(r, ny) * nx;
                 int dst = ((r - r0) * stride) + pad;
                 for (int x = 0; x < nx; x++)
                 {
                     float v = data[src + x];
                     buf[dst + x] = bad is not null && bad[src + x] ? 0f : v;
+                }
+
+                if (reflect)
+                {
+                    for (int x = 1; x <= xr; x++)
+                    {
+                        buf[dst - x] = buf[dst + Reflect(-x, nx)];
+                        buf[dst + nx - 1 + x] = buf[dst + Reflect(nx - 1 + x, nx)];
+                    }
                 }
             }
 
@@ -78,7 +88,7 @@ internal static class Convolution
                 for (int t = 0; t < nt; t++)
                 {
                     int yy = y + tapDy[t];
-                    if (yy >= 0 && yy < ny)
+                    if (reflect || (yy >= 0 && yy < ny))
                     {
                         tapOff[n] = ((yy - r0) * stride) + pad + tapArray[t].Dx;
                         tapW[n] = tapArray[t].W;
@@ -123,6 +133,17 @@ internal static class Convolution
             }
         });
         return output;
+    }
+
+    /// <summary>Half-sample symmetric reflection of an index into [0, n).</summary>
+    internal static int Reflect(int i, int n)
+    {
+        while (i < 0 || i >= n)
+        {
+            i = i < 0 ? -i - 1 : (2 * n) - i - 1;
+        }
+
+        return i;
     }
 
     /// <summary>
