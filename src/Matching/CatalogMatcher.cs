@@ -438,6 +438,19 @@ public static class CatalogMatcher
             return pairs.Length > 0 ? Math.Sqrt(s / (2.0 * pairs.Length)) : double.PositiveInfinity;
         }
 
+        private double MaxResidual(MatchPair[] pairs, Affine2D t)
+        {
+            double m = 0;
+            foreach (MatchPair p in pairs)
+            {
+                (double x, double y) = t.Apply(_in.XArray[p.InIndex], _in.YArray[p.InIndex]);
+                double dx = x - _ref.XArray[p.RefIndex], dy = y - _ref.YArray[p.RefIndex];
+                m = Math.Max(m, Math.Sqrt((dx * dx) + (dy * dy)));
+            }
+
+            return m;
+        }
+
         /// <summary>Iterates match → fit from a first guess and scores the result against chance.</summary>
         public Candidate Refine(Affine2D t, double tol0, FitGeometry g, string strategy)
         {
@@ -464,8 +477,8 @@ public static class CatalogMatcher
                     ntol = Math.Min(Math.Max(tol, _o.MinTolerance), Math.Max(_o.MinTolerance, 6.0 * rms));
                     if (pairs.Length <= need + 1)
                     {
-                        // Too few pairs to measure the scatter: keep the tolerance.
-                        ntol = tol;
+                        // Too few pairs to measure the scatter: tighten only to what the pairs found need.
+                        ntol = Math.Min(tol, Math.Max(_o.MinTolerance, 3.0 * MaxResidual(pairs, nt)));
                     }
                 }
 
