@@ -14,6 +14,7 @@ public static class Program
         ["wcs"] = WcsBench.Run,
         ["match-histogram"] = MatchingBench.Histogram,
         ["match-asterism"] = MatchingBench.Asterism,
+        ["match-stress"] = MatchingStressBench.Run,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
