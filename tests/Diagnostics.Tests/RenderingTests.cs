@@ -122,4 +122,17 @@ public class RenderingTests
         DecodedPng pf = DecodedPng.Decode(DrizzlePlots.WeightVsPixfrac([new(0.3, 0.4), new(0.6, 0.15), new(1, 0.08)]).Render(PlotFormat.Png));
         Assert.True(CountNear(pf, PlotPalette.Blue, 40) > 200, "the curve");
     }
+
+    [CairoFact]
+    public void Degenerate_inputs_still_render()
+    {
+        var empty = new AlignmentResiduals { ImageName = "e.fits", X = [], Y = [], Dx = [], Dy = [] };
+        Assert.True(DecodedPng.Decode(AlignmentPlots.ResidualVectors(empty).Render(PlotFormat.Png)).Width > 0);
+        Assert.True(DecodedPng.Decode(AlignmentPlots.Residuals(empty).Render(PlotFormat.Png)).Width > 0);
+        var one = new AlignmentResiduals { ImageName = "o.fits", X = [5], Y = [5], Dx = [double.NaN], Dy = [0] };
+        Assert.True(DecodedPng.Decode(AlignmentPlots.ResidualVectors(one).Render(PlotFormat.Png)).Width > 0);
+        OffsetHistogram none = OffsetHistogram.ForSearchRadius("n.fits", new double[9], 1);
+        Assert.True(DecodedPng.Decode(AlignmentPlots.OffsetHistogram(none).Render(PlotFormat.Png)).Width > 0);
+        Assert.True(DecodedPng.Decode(DrizzlePlots.HolesMap(new float[6], 3, 2, "blank").Render(PlotFormat.Png)).Width > 0);
+    }
 }
