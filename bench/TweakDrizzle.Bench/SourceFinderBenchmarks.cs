@@ -22,7 +22,7 @@ internal static class SourceFinderBenchmarks
             string name = Path.GetFileName(caseDir);
             using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(caseDir, "params.json")));
             JsonElement p = doc.RootElement;
-            (float[] data, int nx, int ny) = SourceFinderFitsLite.ReadPrimary(Path.Combine(caseDir, "image.fits"));
+            (float[] data, int nx, int ny) = SourceFinderImageReader.ReadPrimary(Path.Combine(caseDir, "image.fits"));
             var options = new DaoStarFinderOptions
             {
                 Fwhm = p.GetProperty("fwhm").GetDouble(),
@@ -64,7 +64,7 @@ internal static class SourceFinderFieldBenchmark
         string[] modes = args[3].Split(',');
         int repeat = int.Parse(args[4], CultureInfo.InvariantCulture);
         string? outDir = args.Length > 5 ? args[5] : null;
-        (float[] data, int nx, int ny) = SourceFinderFitsLite.ReadPrimary(path);
+        (float[] data, int nx, int ny) = SourceFinderImageReader.ReadPrimary(path);
         var image = new DetectionImage(data, nx, ny);
         var rows = new List<object>();
         foreach (string mode in modes)
@@ -97,7 +97,7 @@ internal static class SourceFinderStagesBenchmark
     /// <summary><c>sourcefind-stages IMAGE FWHM REPEAT</c>.</summary>
     public static object Run(string[] args)
     {
-        (float[] data, int nx, int ny) = SourceFinderFitsLite.ReadPrimary(args[0]);
+        (float[] data, int nx, int ny) = SourceFinderImageReader.ReadPrimary(args[0]);
         double fwhm = double.Parse(args[1], CultureInfo.InvariantCulture);
         int repeat = int.Parse(args[2], CultureInfo.InvariantCulture);
         var image = new DetectionImage(data, nx, ny);

@@ -103,10 +103,10 @@ public sealed record SkyModelOptions
     public double MinRate { get; init; } = 0.5;
 
     /// <summary>Brightest star rate in the reference band (e-/s).</summary>
-    public double MaxRate { get; init; } = 5000;
+    public double MaxRate { get; init; } = 20000;
 
     /// <summary>Power-law index α of the flux distribution, dN/dF ∝ F^-α.</summary>
-    public double PowerLawIndex { get; init; } = 1.75;
+    public double PowerLawIndex { get; init; } = 1.6;
 
     /// <summary>Number of galaxies.</summary>
     public int GalaxyCount { get; init; } = 12;

@@ -117,8 +117,10 @@ public sealed class BackgroundMesh
             for (int i = 0; i < mx; i++)
             {
                 int x0 = i * box, x1 = Math.Min(nx, x0 + box), y0 = j * box, y1 = Math.Min(ny, y0 + box);
+                // Meshes of 32 px or more use every other row (half the pixels: plenty for a mode and a σ).
                 int n = 0;
-                for (int y = y0; y < y1; y++)
+                int ystep = box >= 32 ? 2 : 1;
+                for (int y = y0; y < y1; y += ystep)
                 {
                     for (int x = x0; x < x1; x++)
                     {
@@ -131,7 +133,7 @@ public sealed class BackgroundMesh
                     }
                 }
 
-                int area = (x1 - x0) * (y1 - y0);
+                int area = (x1 - x0) * ((y1 - y0 + ystep - 1) / ystep);
                 if (n < Math.Max(8, options.MinGoodFraction * area))
                 {
                     continue;

@@ -158,7 +158,11 @@ public sealed class RefinedStarFinder
         }
 
         var results = new DetectedSource?[peaks.Count];
-        var fitter = new PsfFitter(psfSigma, Math.Max(3, (int)Math.Ceiling(1.5 * o.Fwhm)));
+        // Poisson factor (data units per count) for the fit weights: 1/gain when given; otherwise, for an image that
+        // still holds a clearly positive sky, the upper bound σ²/sky (read noise ignored); else 0 (uniform weights).
+        double poisson = o.Gain is { } gn && gn > 0 ? 1.0 / gn
+            : o.SubtractBackground && skyLevel > 3 * sigmaGlobal ? sigmaGlobal * sigmaGlobal / skyLevel : 0.0;
+        var fitter = new PsfFitter(psfSigma, Math.Max(3, (int)Math.Ceiling(1.5 * o.Fwhm)), poisson);
         Parallel.For(0, (peaks.Count + 255) / 256, chunk =>
         {
             for (int k = chunk * 256; k < Math.Min(peaks.Count, (chunk + 1) * 256); k++)
