@@ -3,6 +3,7 @@ using TweakDrizzle.Diagnostics.Alignment;
 using TweakDrizzle.Diagnostics.Drizzle;
 using TweakDrizzle.Diagnostics.Images;
 using TweakDrizzle.Diagnostics.Plotting;
+using TweakDrizzle.Diagnostics.Reports;
 
 namespace TweakDrizzle.Bench;
 
@@ -207,7 +208,8 @@ public static class DiagnosticsSamples
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 }
 
-/// <summary><c>diagnostics-examples OUTDIR</c>: writes one small example of every plot type (the images in docs/img).</summary>
+/// <summary><c>diagnostics-examples OUTDIR [--report]</c>: writes one small example of every plot type (the images in
+/// docs/img); with <c>--report</c> also a QA report (qa_report_example.html/.json) built from them.</summary>
 public static class DiagnosticsExamples
 {
     public static object Run(string[] args)
@@ -236,6 +238,32 @@ public static class DiagnosticsExamples
         string preview = Path.Combine(dir, "preview_example.png");
         ImagePreview.Save(preview, product.Sci, product.Width, product.Height);
         written.Add(preview);
+        if (args.Contains("--report"))
+        {
+            var report = new QaReport
+            {
+                Title = "TweakDrizzle QA report (synthetic example)",
+                Notes = ["Example data from bench/TweakDrizzle.Bench/DiagnosticsBench.cs"],
+                Images =
+                [
+                    new QaImageRow { Name = "j8ny01svq_flc.fits", Status = "reference" },
+                    QaImageRow.FromResiduals(res) with { XShift = 3.42, YShift = -1.73, Rotation = 0.0012, Scale = 1.000004 },
+                ],
+                Products = [QaProductRow.FromStatistics(product.Name, DrizzleQuality.Measure(product.Wht, product.Width, product.Height)) with { Inputs = 4, Pixfrac = 0.8, Kernel = "square" }],
+                Plots =
+                [
+                    QaPlot.FromFigure("Offset histogram", AlignmentPlots.OffsetHistogram(hist), "Alignment"),
+                    QaPlot.FromFigure("Residual vectors", AlignmentPlots.ResidualVectors(res), "Alignment"),
+                    QaPlot.FromFigure("Residuals against X and Y", AlignmentPlots.Residuals(res), "Alignment"),
+                    QaPlot.FromFigure("SCI, WHT and CTX", DrizzlePlots.ProductPreview(product), "Drizzle"),
+                    QaPlot.FromFigure("Holes", DrizzlePlots.HolesMap(product.Wht, product.Width, product.Height, product.Name), "Drizzle"),
+                ],
+            };
+            (string html, string json) = QaReportWriter.Write(report, dir, "qa_report_example");
+            written.Add(html);
+            written.Add(json);
+        }
+
         return new { benchmark = "diagnostics-examples", written = written.Select(p => new { path = p, bytes = new FileInfo(p).Length }) };
     }
 

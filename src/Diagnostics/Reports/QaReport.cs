@@ -110,7 +110,7 @@ public sealed record QaProductRow
 /// <summary>A plot embedded in a QA report.</summary>
 /// <param name="Caption">Text under the plot.</param>
 /// <param name="Png">The PNG file's bytes (embedded as base64, so the page stands alone).</param>
-/// <param name="Section">Heading the plot goes under ("Alignment", "Drizzle", ...).</param>
+/// <param name="Section">Heading the plot goes under: "Alignment" and "Drizzle" plots follow their tables; other names get their own heading.</param>
 public sealed record QaPlot(string Caption, byte[] Png, string Section = "Plots")
 {
     /// <summary>Renders a figure to PNG for the report.</summary>
