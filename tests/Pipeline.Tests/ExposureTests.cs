@@ -135,6 +135,18 @@ public sealed class ExposureTests : IDisposable
         Assert.Equal([true, true, true, true, true, true, true, false], good);
     }
 
+    [Fact]
+    public void NonFiniteSciencePixelsAreNeverGood()
+    {
+        var header = new FitsHeader();
+        FitsWcs.CreateTan(10.0, -5.0, 2.5, 1.5, 1.0, 0.0).WriteTo(header);
+        var chip = new Chip("c", 1, 2, 2, [1f, float.NaN, float.PositiveInfinity, 2f], null, [0u, 0u, 0u, 4u], FitsWcs.FromHeader(header), header);
+        Assert.Equal([true, false, false, true], chip.GoodPixels(DqBits.Parse("4")));
+        Assert.Equal([true, false, false, false], chip.GoodPixels(DqBits.AllBad));
+        Assert.Throws<ExposureException>(() => new Chip("c", 1, 2, 2, new float[3], null, null, FitsWcs.FromHeader(header), header));
+        Assert.Throws<ExposureException>(() => new Exposure("e", null, 0, DataUnits.Counts, [chip]));
+    }
+
     [Theory]
     [InlineData("ELECTRONS", DataUnits.Counts)]
     [InlineData("electrons/s", DataUnits.CountRate)]
