@@ -106,6 +106,26 @@ public sealed class WriterTests : IDisposable
         Assert.Equal(OutputUnits.ElectronsPerSecond, SimulationTruth.Load(_dir).Units);
     }
 
+    [Fact]
+    public void TrueWcsCanBeWrittenAsAnAlternateWcs()
+    {
+        var visit = new VisitPlan { Name = "v1", Filter = FilterSpec.F606W(), Exposures = [new DitherPosition("abc02", 50, 0, 0)] };
+        var sim = new Simulator(Options() with { Visits = [visit] });
+        SimulatedDataSet ds = DataSetWriter.Write(sim, _dir, new DataSetWriteOptions { TrueWcsKey = 'T' });
+        using FitsFile file = FitsFile.Open(ds.Files[0]);
+        FitsHeader h = file.Find("SCI", 2)!.Header;
+        FitsWcs header = FitsWcs.FromHeader(h);
+        FitsWcs truthWcs = FitsWcs.FromHeader(h, 'T');
+        Assert.Equal("TRUTH", truthWcs.Name);
+        TanSipModel expected = ds.Truth.Exposures[0].Chips[1].TrueWcs;
+        (double ra, double dec) = truthWcs.PixelToWorld(10, 20);
+        (double ra2, double dec2) = expected.PixelToWorld(10, 20);
+        Assert.True(SkyMath.Separation(ra, dec, ra2, dec2) * 3600 < 1e-7);
+        (double ra3, double dec3) = header.PixelToWorld(10, 20);
+        Assert.True(SkyMath.Separation(ra, dec, ra3, dec3) * 3600 < 0.5 + (0.02 * 3600 * Math.PI / 180 * 30 * 0.05) + 0.01);
+        Assert.Throws<ArgumentOutOfRangeException>(() => expected.ToHeaderCards(null, '1'));
+    }
+
     private sealed class SyncProgress(List<string> sink) : IProgress<string>
     {
         public void Report(string value) => sink.Add(value);
