@@ -63,15 +63,15 @@ public sealed class FitsFile : IDisposable
         return new FitsFile(ByteSource.Open(path), path);
     }
 
-    /// <summary>Reads a FITS file held in memory (plain, not compressed).</summary>
-    /// <param name="bytes">The file bytes; not copied, so do not modify them while the file is in use.</param>
+    /// <summary>Reads a FITS file held in memory (plain, or gzip-compressed).</summary>
+    /// <param name="bytes">The file bytes; a plain file is not copied, so do not modify them while the file is in use.</param>
     /// <param name="name">A name used in error messages, or null.</param>
     /// <returns>The file.</returns>
     /// <exception cref="FitsException">The bytes are not valid FITS.</exception>
     public static FitsFile FromBytes(byte[] bytes, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        return new FitsFile(ByteSource.FromBytes(bytes), name);
+        return new FitsFile(ByteSource.FromBytes(bytes, name), name);
     }
 
     /// <summary>Reads the image addressed by a spec such as <c>file.fits[SCI,2]</c> as physical values of type <typeparamref name="T"/>.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace TweakDrizzle.Wcs;
 
 /// <summary>
@@ -137,6 +139,14 @@ public sealed class SipDistortion : IEquatable<SipDistortion>
     internal void Apply(double u, double v, out double fu, out double fv)
     {
         _forward.Evaluate(u, v, out double f, out double g);
+        fu = u + f;
+        fv = v + g;
+    }
+
+    /// <summary>Forward distortion of four points at once (bit-identical to four scalar calls).</summary>
+    internal void Apply(Vector256<double> u, Vector256<double> v, out Vector256<double> fu, out Vector256<double> fv)
+    {
+        _forward.Evaluate(u, v, out Vector256<double> f, out Vector256<double> g);
         fu = u + f;
         fv = v + g;
     }

@@ -146,6 +146,15 @@ public class ConformanceTests
         Assert.True(float.IsNaN(scaledF[2, 0]));
     }
 
+    [Fact]
+    public void Cube_indexer_follows_naxis_order()
+    {
+        FitsImage<float> cube = FitsFile.ReadImage<float>(Fixture.PathOf("cube3d.fits"));
+        Assert.Equal([5, 4, 3], cube.Shape);
+        Assert.Equal(1f + (10 * 2) + (100 * 2), cube[1, 2, 2]);
+        Assert.Equal(3f + (10 * 1), cube[3, 1]);
+    }
+
     internal static Type ClrType(string dtype) => dtype switch
     {
         "uint8" => typeof(byte),

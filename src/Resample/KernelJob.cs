@@ -1,0 +1,530 @@
+using System.Runtime.CompilerServices;
+
+namespace TweakDrizzle.Resample;
+
+/// <summary>Everything one add-image pass needs; the kernels run on a band of input rows at a time.</summary>
+internal sealed class KernelJob
+{
+    public required float[] Data { get; init; }
+
+    public required float[]? Weights { get; init; }
+
+    public required float WtScale { get; init; }
+
+    public required float Iscale { get; init; }
+
+    public required float Iscale2 { get; init; }
+
+    public required float[]?[] Data2 { get; init; }
+
+    public required uint[]? Dq { get; init; }
+
+    public required float[] OutImg { get; init; }
+
+    public required float[] OutWht { get; init; }
+
+    public required float[][] OutImg2 { get; init; }
+
+    public required uint[]? OutDq { get; init; }
+
+    public required int[]? CtxPlane { get; init; }
+
+    public required int CtxBit { get; init; }
+
+    public required int Onx { get; init; }
+
+    public required int Ony { get; init; }
+
+    public required double X0 { get; init; }
+
+    public required double Y0 { get; init; }
+
+    public required Pixmap Map { get; init; }
+
+    public required int Xmin { get; init; }
+
+    public required int Xmax { get; init; }
+
+    public required int Ymin { get; init; }
+
+    public required int Ymax { get; init; }
+
+    public required float Pixfrac { get; init; }
+
+    public required float Pscale { get; init; }
+
+    public required DrizzleKernel Kernel { get; init; }
+
+    /// <summary>drizzle's nintd: round half away from zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Nint(double x)
+    {
+        double t = Math.Truncate(x);
+        double f = x - t;
+        return f >= 0.5 ? t + 1.0 : f <= -0.5 ? t - 1.0 : t;
+    }
+
+    /// <summary>Set when a contribution left an output weight of exactly 0 (negative lanczos weights): the fill must be re-applied.</summary>
+    public bool ZeroedWeight { get; set; }
+
+    /// <summary>The weighted-average update of one output pixel, float32 storage at every step (drizzle's update_data_var).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Deposit(int o, float d, float dow, int inIndex)
+    {
+        if (dow == 0f)
+        {
+            return;
+        }
+
+        float[] outImg = OutImg;
+        float[] outWht = OutWht;
+        float vc = outWht[o];
+        double vcPlusDow = (double)vc + dow;
+        if (vc == 0f)
+        {
+            outImg[o] = d;
+            if (OutImg2.Length != 0)
+            {
+                for (int k = 0; k < OutImg2.Length; k++)
+                {
+                    float[]? src = Data2[k];
+                    OutImg2[k][o] = src is null ? 0f : src[inIndex] * Iscale2;
+                }
+            }
+
+            if (OutDq is not null)
+            {
+                OutDq[o] = Dq![inIndex];
+            }
+        }
+        else
+        {
+            outImg[o] = (float)(((outImg[o] * vc) + (dow * d)) / vcPlusDow);
+            if (OutImg2.Length != 0)
+            {
+                double dow2 = (double)dow * dow;
+                double vc2 = (double)vc * vc;
+                double vpd2 = vcPlusDow * vcPlusDow;
+                for (int k = 0; k < OutImg2.Length; k++)
+                {
+                    float[]? src = Data2[k];
+                    float d2 = src is null ? 0f : src[inIndex] * Iscale2;
+                    float[] o2 = OutImg2[k];
+                    o2[o] = (float)(((o2[o] * vc2) + (dow2 * d2)) / vpd2);
+                }
+            }
+
+            if (OutDq is not null)
+            {
+                OutDq[o] |= Dq![inIndex];
+            }
+        }
+
+        float newWht = (float)vcPlusDow;
+        outWht[o] = newWht;
+        if (newWht == 0f)
+        {
+            ZeroedWeight = true;
+        }
+        if (dow > 0f && CtxPlane is not null)
+        {
+            CtxPlane[o] |= CtxBit;
+        }
+    }
+
+    /// <summary>Width in input columns of the blocks a band is processed in (keeps the output footprint in cache).</summary>
+    public const int BlockWidth = 64;
+
+    /// <summary>
+    /// Runs the kernel over input rows [j0, j1] (inclusive) in blocks of <see cref="BlockWidth"/> columns (block by
+    /// block, rows within a block, columns within a row) and counts misses.
+    /// </summary>
+    public void RunRows(int j0, int j1, out long nmiss, out long nskip)
+    {
+        var hits = new int[j1 - j0 + 1];
+        for (int i0 = Xmin; i0 <= Xmax; i0 += BlockWidth)
+        {
+            int i1 = Math.Min(i0 + BlockWidth - 1, Xmax);
+            for (int j = j0; j <= j1; j++)
+            {
+                hits[j - j0] += Kernel switch
+                {
+                    DrizzleKernel.Point => RowPoint(j, i0, i1),
+                    DrizzleKernel.Turbo => RowTurbo(j, i0, i1),
+                    DrizzleKernel.Gaussian => RowGaussian(j, i0, i1),
+                    DrizzleKernel.Lanczos2 => RowLanczos(j, i0, i1, 2),
+                    DrizzleKernel.Lanczos3 => RowLanczos(j, i0, i1, 3),
+                    _ => RowSquare(j, i0, i1),
+                };
+            }
+        }
+
+        int width = Xmax - Xmin + 1;
+        nmiss = 0;
+        nskip = 0;
+        foreach (int h in hits)
+        {
+            nmiss += width - h;
+            if (h == 0)
+            {
+                nskip++;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float WeightOf(int idx) => Weights is null ? WtScale : Weights[idx] * WtScale;
+
+    private int RowPoint(int j, int i0, int i1)
+    {
+        int nx = Map.Width;
+        double[] mx = Map.X;
+        double[] my = Map.Y;
+        int hits = 0;
+        for (int i = i0; i <= i1; i++)
+        {
+            int idx = (j * nx) + i;
+            double ox = mx[idx] - X0;
+            double oy = my[idx] - Y0;
+            if (!(ox > -1.0 && ox < Onx + 1.0 && oy > -1.0 && oy < Ony + 1.0))
+            {
+                continue;
+            }
+
+            int ii = (int)Nint(ox);
+            int jj = (int)Nint(oy);
+            if (ii < 0 || ii >= Onx || jj < 0 || jj >= Ony)
+            {
+                continue;
+            }
+
+            hits++;
+            float d = Data[idx] * Iscale;
+            float dow = WeightOf(idx);
+            Deposit((jj * Onx) + ii, d, dow, idx);
+        }
+
+        return hits;
+    }
+
+    private int RowTurbo(int j, int i0, int i1)
+    {
+        int nx = Map.Width;
+        double[] mx = Map.X;
+        double[] my = Map.Y;
+        double pfo = (Pixfrac / Pscale) / 2.0;
+        double ac = 1.0 / (Pixfrac * Pixfrac);
+        double doverScale = ac * Pscale * (double)Pscale;
+        int hits = 0;
+        for (int i = i0; i <= i1; i++)
+        {
+            int idx = (j * nx) + i;
+            double ox = mx[idx] - X0;
+            double oy = my[idx] - Y0;
+            if (double.IsNaN(ox) || double.IsNaN(oy))
+            {
+                continue;
+            }
+
+            double xxi = ox - pfo;
+            double xxa = ox + pfo;
+            double yyi = oy - pfo;
+            double yya = oy + pfo;
+            int iis = (int)Math.Max(Nint(xxi), 0);
+            int iie = (int)Math.Min(Nint(xxa), Onx - 1);
+            int jjs = (int)Math.Max(Nint(yyi), 0);
+            int jje = (int)Math.Min(Nint(yya), Ony - 1);
+            if (iis > iie || jjs > jje)
+            {
+                continue;
+            }
+
+            float d = Data[idx] * Iscale;
+            double w = WeightOf(idx);
+            bool hit = false;
+            for (int jj = jjs; jj <= jje; jj++)
+            {
+                double dy = Math.Min(yya, jj + 0.5) - Math.Max(yyi, jj - 0.5);
+                int row = jj * Onx;
+                for (int ii = iis; ii <= iie; ii++)
+                {
+                    double dx = Math.Min(xxa, ii + 0.5) - Math.Max(xxi, ii - 0.5);
+                    if (dx > 0.0 && dy > 0.0)
+                    {
+                        double dover = dx * dy * doverScale;
+                        hit = true;
+                        Deposit(row + ii, d, (float)(dover * w), idx);
+                    }
+                }
+            }
+
+            if (hit)
+            {
+                hits++;
+            }
+        }
+
+        return hits;
+    }
+
+    private int RowGaussian(int j, int i0, int i1)
+    {
+        int nx = Map.Width;
+        double[] mx = Map.X;
+        double[] my = Map.Y;
+        const double nsig = 2.5;
+        double pfo = nsig * Pixfrac / 2.3548 / Pscale;
+        pfo = Math.Max(pfo, 1.2 / Pscale);
+        double ac = 1.0 / (Pixfrac * Pixfrac);
+        double kscale2 = Pscale * (double)Pscale;
+        double efac = 2.3548 * 2.3548 * kscale2 * ac / 2.0;
+        double es = efac / Math.PI;
+        int hits = 0;
+        for (int i = i0; i <= i1; i++)
+        {
+            int idx = (j * nx) + i;
+            double ox = mx[idx] - X0;
+            double oy = my[idx] - Y0;
+            if (double.IsNaN(ox) || double.IsNaN(oy))
+            {
+                continue;
+            }
+
+            int nxi = (int)Math.Max(Nint(ox - pfo), 0);
+            int nxa = (int)Math.Min(Nint(ox + pfo), Onx - 1);
+            int nyi = (int)Math.Max(Nint(oy - pfo), 0);
+            int nya = (int)Math.Min(Nint(oy + pfo), Ony - 1);
+            if (nxi > nxa || nyi > nya)
+            {
+                continue;
+            }
+
+            hits++;
+            float d = Data[idx] * Iscale;
+            double w = WeightOf(idx);
+            for (int jj = nyi; jj <= nya; jj++)
+            {
+                double ddy = oy - jj;
+                int row = jj * Onx;
+                for (int ii = nxi; ii <= nxa; ii++)
+                {
+                    double ddx = ox - ii;
+                    double r2 = (ddx * ddx) + (ddy * ddy);
+                    double dover = es * Math.Exp(-r2 * efac);
+                    float dow = (float)((float)dover * w);
+                    Deposit(row + ii, d, dow, idx);
+                }
+            }
+        }
+
+        return hits;
+    }
+
+    private int RowLanczos(int j, int i0, int i1, int order)
+    {
+        int nx = Map.Width;
+        double[] mx = Map.X;
+        double[] my = Map.Y;
+        double[] lut = LanczosTable.Get(order);
+        int nlut = lut.Length;
+        double pfo = order / (double)Pscale;
+        double sdp = Pscale / LanczosTable.Delta;
+        int hits = 0;
+        for (int i = i0; i <= i1; i++)
+        {
+            int idx = (j * nx) + i;
+            double xx = mx[idx] - X0;
+            double yy = my[idx] - Y0;
+            if (double.IsNaN(xx) || double.IsNaN(yy))
+            {
+                continue;
+            }
+
+            int nxi = (int)Math.Max(Math.Floor(xx - pfo) + 1, 0);
+            int nxa = (int)Math.Min(Math.Floor(xx + pfo), Onx - 1);
+            int nyi = (int)Math.Max(Math.Floor(yy - pfo) + 1, 0);
+            int nya = (int)Math.Min(Math.Floor(yy + pfo), Ony - 1);
+            if (nxi > nxa || nyi > nya)
+            {
+                continue;
+            }
+
+            float d = Data[idx] * Iscale;
+            double w = WeightOf(idx);
+            bool hit = false;
+            for (int jj = nyi; jj <= nya; jj++)
+            {
+                double iyd = Nint(Math.Abs((yy - jj) * sdp));
+                if (iyd >= nlut)
+                {
+                    continue;
+                }
+
+                double luty = lut[(int)iyd];
+                int row = jj * Onx;
+                for (int ii = nxi; ii <= nxa; ii++)
+                {
+                    double ixd = Nint(Math.Abs((xx - ii) * sdp));
+                    if (ixd >= nlut)
+                    {
+                        continue;
+                    }
+
+                    hit = true;
+                    double dover = lut[(int)ixd] * luty;
+                    Deposit(row + ii, d, (float)(dover * w), idx);
+                }
+            }
+
+            if (hit)
+            {
+                hits++;
+            }
+        }
+
+        return hits;
+    }
+
+    private int RowSquare(int j, int i0, int i1)
+    {
+        int nx = Map.Width;
+        int ny = Map.Height;
+        double[] mx = Map.X;
+        double[] my = Map.Y;
+        double dh = 0.5 * Pixfrac;
+        double a = 1.0 - dh;
+        double waa = a * a;
+        double wab = a * dh;
+        double wbb = dh * dh;
+        Span<double> xo = stackalloc double[4];
+        Span<double> yo = stackalloc double[4];
+        int hits = 0;
+        bool interiorRow = j > 0 && j < ny - 2;
+        for (int i = i0; i <= i1; i++)
+        {
+            int idx = (j * nx) + i;
+            if (interiorRow && i > 0 && i < nx - 2)
+            {
+                // Corners (i-h, j+h), (i+h, j+h), (i+h, j-h), (i-h, j-h): bilinear on the 3x3 neighbourhood.
+                int up = idx + nx;
+                int dn = idx - nx;
+                double xc = mx[idx], yc = my[idx];
+                double xl = mx[idx - 1], yl = my[idx - 1];
+                double xr = mx[idx + 1], yr = my[idx + 1];
+                double xu = mx[up], yu = my[up];
+                double xd = mx[dn], yd = my[dn];
+                double xul = mx[up - 1], yul = my[up - 1];
+                double xur = mx[up + 1], yur = my[up + 1];
+                double xdl = mx[dn - 1], ydl = my[dn - 1];
+                double xdr = mx[dn + 1], ydr = my[dn + 1];
+                xo[0] = (waa * xc) + (wab * xl) + (wab * xu) + (wbb * xul);
+                yo[0] = (waa * yc) + (wab * yl) + (wab * yu) + (wbb * yul);
+                xo[1] = (waa * xc) + (wab * xr) + (wab * xu) + (wbb * xur);
+                yo[1] = (waa * yc) + (wab * yr) + (wab * yu) + (wbb * yur);
+                xo[2] = (waa * xc) + (wab * xr) + (wab * xd) + (wbb * xdr);
+                yo[2] = (waa * yc) + (wab * yr) + (wab * yd) + (wbb * ydr);
+                xo[3] = (waa * xc) + (wab * xl) + (wab * xd) + (wbb * xdl);
+                yo[3] = (waa * yc) + (wab * yl) + (wab * yd) + (wbb * ydl);
+            }
+            else
+            {
+                double yhi = j + dh;
+                double ylo = j - dh;
+                double xlo = i - dh;
+                double xhi = i + dh;
+                if (!Interpolate(xlo, yhi, out xo[0], out yo[0])
+                    || !Interpolate(xhi, yhi, out xo[1], out yo[1])
+                    || !Interpolate(xhi, ylo, out xo[2], out yo[2])
+                    || !Interpolate(xlo, ylo, out xo[3], out yo[3]))
+                {
+                    continue;
+                }
+            }
+
+            double minx = double.MaxValue, maxx = double.MinValue, miny = double.MaxValue, maxy = double.MinValue;
+            bool bad = false;
+            for (int k = 0; k < 4; k++)
+            {
+                double x = xo[k] - X0;
+                double y = yo[k] - Y0;
+                xo[k] = x;
+                yo[k] = y;
+                if (double.IsNaN(x) || double.IsNaN(y))
+                {
+                    bad = true;
+                }
+
+                minx = Math.Min(minx, x);
+                maxx = Math.Max(maxx, x);
+                miny = Math.Min(miny, y);
+                maxy = Math.Max(maxy, y);
+            }
+
+            if (bad)
+            {
+                continue;
+            }
+
+            int minjj = (int)Math.Max(Nint(miny), 0);
+            int maxjj = (int)Math.Min(Nint(maxy), Ony - 1);
+            int minii = (int)Math.Max(Nint(minx), 0);
+            int maxii = (int)Math.Min(Nint(maxx), Onx - 1);
+            if (minii > maxii || minjj > maxjj)
+            {
+                continue;
+            }
+
+            double jaco = 0.5 * (((xo[1] - xo[3]) * (yo[0] - yo[2])) - ((xo[0] - xo[2]) * (yo[1] - yo[3])));
+            if (jaco == 0.0 || double.IsNaN(jaco))
+            {
+                continue;
+            }
+
+            float d = Data[idx] * Iscale;
+            double w = WeightOf(idx) / jaco;
+            bool hit = false;
+            for (int jj = minjj; jj <= maxjj; jj++)
+            {
+                int row = jj * Onx;
+                for (int ii = minii; ii <= maxii; ii++)
+                {
+                    double dover = Boxer.Area(ii, jj, xo, yo);
+                    if (dover != 0.0)
+                    {
+                        hit = true;
+                        Deposit(row + ii, d, (float)(dover * w), idx);
+                    }
+                }
+            }
+
+            if (hit)
+            {
+                hits++;
+            }
+        }
+
+        return hits;
+    }
+
+    /// <summary>Bilinear interpolation (linear extrapolation at the borders) of the pixmap at a fractional input position.</summary>
+    private bool Interpolate(double xin, double yin, out double xout, out double yout)
+    {
+        int nx = Map.Width;
+        int ny = Map.Height;
+        int i0 = Math.Clamp((int)xin, 0, nx - 2);
+        int j0 = Math.Clamp((int)yin, 0, ny - 2);
+        double x = xin - i0;
+        double y = yin - j0;
+        double x1 = 1.0 - x;
+        double y1 = 1.0 - y;
+        int k00 = (j0 * nx) + i0;
+        int k10 = k00 + 1;
+        int k01 = k00 + nx;
+        int k11 = k01 + 1;
+        double[] mx = Map.X;
+        double[] my = Map.Y;
+        xout = (mx[k00] * x1 * y1) + (mx[k10] * x * y1) + (mx[k01] * x1 * y) + (mx[k11] * x * y);
+        yout = (my[k00] * x1 * y1) + (my[k10] * x * y1) + (my[k01] * x1 * y) + (my[k11] * x * y);
+        return !double.IsNaN(xout) && !double.IsNaN(yout);
+    }
+}
