@@ -44,6 +44,14 @@ public sealed class ExposureTests : IDisposable
             Assert.True(SkyMath.Separation(ra, dec, ra2, dec2) * 3600 < 1e-7);
         }
 
+        Exposure one = Exposure.Load(ds.Files[0] + "[sci,2]");
+        Chip only = Assert.Single(one.Chips);
+        Assert.Equal(2, only.ExtVer);
+        Assert.Equal("j8ny01abq_flc.fits[SCI,2]", only.Name);
+        Assert.Equal(mem.Chips[1].Sci, only.Sci);
+        Assert.NotNull(only.Dq);
+        Assert.Throws<FitsException>(() => Exposure.Load(ds.Files[0] + "[SCI,3]"));
+
         Exposure noDq = Exposure.Load(ds.Files[0], new ExposureLoadOptions { ReadDq = false, ReadErr = false, ExposureTime = 10 });
         Assert.Null(noDq.Chips[0].Dq);
         Assert.Null(noDq.Chips[0].Err);
