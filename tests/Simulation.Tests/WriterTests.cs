@@ -107,6 +107,20 @@ public sealed class WriterTests : IDisposable
     }
 
     [Fact]
+    public void WritingTwiceGivesIdenticalBytes()
+    {
+        var visit = new VisitPlan { Name = "v1", Filter = FilterSpec.F814W(), Exposures = [new DitherPosition("abc03", 80, 0.1, 0.2)] };
+        SimulationOptions o = Options() with { Visits = [visit] };
+        string a = Path.Combine(_dir, "a"), b = Path.Combine(_dir, "b");
+        DataSetWriter.Write(new Simulator(o with { MaxDegreeOfParallelism = 1 }), a);
+        DataSetWriter.Write(new Simulator(o), b);
+        foreach (string rel in new[] { "abc03_flc.fits", "truth/truth.json", "truth/catalog.csv", "truth/abc03_sources.csv", "truth/abc03_crmask.fits" })
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(a, rel)), File.ReadAllBytes(Path.Combine(b, rel)));
+        }
+    }
+
+    [Fact]
     public void TrueWcsCanBeWrittenAsAnAlternateWcs()
     {
         var visit = new VisitPlan { Name = "v1", Filter = FilterSpec.F606W(), Exposures = [new DitherPosition("abc02", 50, 0, 0)] };
