@@ -11,6 +11,8 @@ public static class Program
     /// <summary>Every benchmark by name; one line each.</summary>
     private static readonly Dictionary<string, Func<string[], object>> Benchmarks = new(StringComparer.Ordinal)
     {
+        ["fits-read"] = FitsBench.Read,
+        ["fits-headers"] = FitsBench.Headers,
         ["drizzle"] = ResampleBench.Run,
         ["sourcefind-cases"] = SourceFinderBenchmarks.RunCases,
         ["sourcefind-field"] = SourceFinderFieldBenchmark.Run,
@@ -19,6 +21,7 @@ public static class Program
         ["wcs"] = WcsBench.Run,
         ["match-histogram"] = MatchingBench.Histogram,
         ["match-asterism"] = MatchingBench.Asterism,
+        ["match-stress"] = MatchingStressBench.Run,
         ["diagnostics-tweakreg-plots"] = DiagnosticsBench.Run,
         ["diagnostics-examples"] = DiagnosticsExamples.Run,
     };

@@ -4,7 +4,7 @@ namespace TweakDrizzle.SourceFinder;
 /// Per-source measurement of the refined detector: least-squares fit of a pixel-integrated circular Gaussian PSF
 /// (flux, x, y) by Gauss–Newton, and the windowed-moment shape test that rejects hot pixels and cosmic rays.
 /// </summary>
-internal sealed class PsfFitter(double psfSigma, int halfBox)
+internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFactor)
 {
     private const int MaxIterations = 12;
 
@@ -88,16 +88,20 @@ internal sealed class PsfFitter(double psfSigma, int halfBox)
                     double pa = gx[i] * gy[j];
                     double pxd = a * dgx[i] * gy[j];
                     double pyd = a * gx[i] * dgy[j];
-                    double res = d[k] - (a * pa);
-                    jaa += pa * pa;
-                    jax += pa * pxd;
-                    jay += pa * pyd;
-                    jxx += pxd * pxd;
-                    jxy += pxd * pyd;
-                    jyy += pyd * pyd;
-                    ra += pa * res;
-                    rx += pxd * res;
-                    ry += pyd * res;
+                    double model = a * pa;
+                    double res = d[k] - model;
+
+                    // Inverse-variance weights: sky noise plus the source's own Poisson noise.
+                    double wt = 1.0 / ((sigma * sigma) + (poissonFactor * Math.Max(model, 0.0)));
+                    jaa += wt * pa * pa;
+                    jax += wt * pa * pxd;
+                    jay += wt * pa * pyd;
+                    jxx += wt * pxd * pxd;
+                    jxy += wt * pxd * pyd;
+                    jyy += wt * pyd * pyd;
+                    ra += wt * pa * res;
+                    rx += wt * pxd * res;
+                    ry += wt * pyd * res;
                 }
             }
 
@@ -135,7 +139,7 @@ internal sealed class PsfFitter(double psfSigma, int halfBox)
             xc = startX;
             yc = startY;
             a = startA;
-            c00 = 1.0 / (g2 * g2);
+            c00 = sigma * sigma / (g2 * g2);
         }
 
         // Shape: windowed second moments about the fitted centre.
@@ -199,7 +203,7 @@ internal sealed class PsfFitter(double psfSigma, int halfBox)
             return null;
         }
 
-        double varFlux = (sigma * sigma * c00) + (o.Gain is { } gain && gain > 0 ? a / gain : 0.0);
+        double varFlux = c00;
         double fluxErr = Math.Sqrt(Math.Max(varFlux, 0));
         if (saturated)
         {

@@ -105,7 +105,13 @@ public sealed class RefinedStarFinder
         double skyLevel, sigmaGlobal;
         if (o.SubtractBackground)
         {
-            BackgroundMesh mesh = BackgroundMesh.Estimate(image, o.Background);
+            if (!HasEnoughGoodPixels(image))
+            {
+                return new SourceCatalog(DetectorMode.Refined, [], double.NaN, 0, double.NaN,
+                    "the image has too few usable pixels for a background estimate: no sources");
+            }
+
+            BackgroundMesh mesh = BackgroundMesh.Estimate(image, o.Background with { BoxSize = Math.Min(o.Background.BoxSize, Math.Max(4, Math.Max(nx, ny))) });
             sub = mesh.Subtract(image);
             skyLevel = mesh.GlobalBackground;
             if (o.Sigma is { } s)
@@ -158,7 +164,11 @@ public sealed class RefinedStarFinder
         }
 
         var results = new DetectedSource?[peaks.Count];
-        var fitter = new PsfFitter(psfSigma, Math.Max(3, (int)Math.Ceiling(1.5 * o.Fwhm)));
+        // Poisson factor (data units per count) for the fit weights: 1/gain when given; otherwise, for an image that
+        // still holds a clearly positive sky, the upper bound σ²/sky (read noise ignored); else 0 (uniform weights).
+        double poisson = o.Gain is { } gn && gn > 0 ? 1.0 / gn
+            : o.SubtractBackground && skyLevel > 3 * sigmaGlobal ? sigmaGlobal * sigmaGlobal / skyLevel : 0.0;
+        var fitter = new PsfFitter(psfSigma, Math.Max(3, (int)Math.Ceiling(1.5 * o.Fwhm)), poisson);
         Parallel.For(0, (peaks.Count + 255) / 256, chunk =>
         {
             for (int k = chunk * 256; k < Math.Min(peaks.Count, (chunk + 1) * 256); k++)
@@ -192,6 +202,20 @@ public sealed class RefinedStarFinder
 
         string? message = kept.Count == 0 ? "peaks were found, but none passed the artifact and fit checks" : null;
         return new SourceCatalog(DetectorMode.Refined, kept, o.NSigma * sigmaGlobal, skyLevel, sigmaGlobal, message);
+    }
+
+    private static bool HasEnoughGoodPixels(DetectionImage image)
+    {
+        int good = 0;
+        for (int i = 0; i < image.Data.Length && good < 16; i++)
+        {
+            if (image.IsGood(i))
+            {
+                good++;
+            }
+        }
+
+        return good >= 16;
     }
 
     /// <summary>

@@ -40,6 +40,49 @@ public static class SkyStatistics
         return SigmaClipped(buckets, sigma, maxIters);
     }
 
+    /// <summary>
+    /// <see cref="SigmaClipped(DetectionImage, double, int)"/> on a fixed subsample, every
+    /// <paramref name="stride"/>-th pixel in raster order: a fast sky estimate for very large images (the
+    /// statistical error of σ grows as √stride, about 0.03 % for 4 million samples).
+    /// </summary>
+    /// <param name="image">The image.</param>
+    /// <param name="stride">Sampling step (1 = every pixel, the exact statistics).</param>
+    /// <param name="sigma">Clipping limit in standard deviations.</param>
+    /// <param name="maxIters">Maximum number of clipping iterations.</param>
+    /// <returns>The statistics of the subsample.</returns>
+    public static ClippedStats SigmaClippedSampled(DetectionImage image, int stride, double sigma = 3.0, int maxIters = 5)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (stride < 1)
+        {
+            throw new SourceFinderException($"the sampling stride must be at least 1, got {stride}");
+        }
+
+        if (stride == 1)
+        {
+            return SigmaClipped(image, sigma, maxIters);
+        }
+
+        int n = (image.Data.Length + stride - 1) / stride;
+        var sample = new float[n];
+        bool[]? mask = image.BadPixels is null ? null : new bool[n];
+        for (int i = 0, k = 0; i < image.Data.Length; i += stride, k++)
+        {
+            sample[k] = image.Data[i];
+            if (mask is not null)
+            {
+                mask[k] = image.BadPixels![i];
+            }
+        }
+
+        return SigmaClipped(KeyBuckets.Build(sample, mask), sigma, maxIters);
+    }
+
+    /// <summary>The sampling step that keeps about four million pixels (1 for smaller images).</summary>
+    /// <param name="pixels">Number of pixels in the image.</param>
+    /// <returns>The stride.</returns>
+    public static int DefaultStride(long pixels) => (int)Math.Max(1, pixels / 4_000_000);
+
     internal static ClippedStats SigmaClipped(KeyBuckets buckets, double sigma, int maxIters)
     {
         if (!(sigma > 0))

@@ -7,8 +7,9 @@ namespace TweakDrizzle.SourceFinder;
 public static class SourceFinderModes
 {
     /// <summary>
-    /// DAO mode with <c>--nsigma</c>: astropy-style sigma-clipped statistics (3σ, 5 iterations, double), the median
-    /// subtracted, and photutils <c>DAOStarFinder</c> at <c>threshold = nsigma·std</c>.
+    /// DAO mode with <c>--nsigma</c>: astropy-style sigma-clipped statistics (3σ, 5 iterations, double; on a fixed
+    /// subsample of about four million pixels for larger images, see <see cref="SkyStatistics.DefaultStride"/>), the
+    /// median subtracted, and photutils <c>DAOStarFinder</c> at <c>threshold = nsigma·std</c>.
     /// </summary>
     /// <param name="image">The image with its sky.</param>
     /// <param name="options">DAO options; <see cref="DaoStarFinderOptions.Threshold"/> is replaced by nsigma·std.</param>
@@ -18,7 +19,7 @@ public static class SourceFinderModes
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(options);
-        ClippedStats stats = SkyStatistics.SigmaClipped(image);
+        ClippedStats stats = SkyStatistics.SigmaClippedSampled(image, SkyStatistics.DefaultStride(image.Data.LongLength));
         if (stats.Count == 0 || !(stats.Std > 0))
         {
             return new SourceCatalog(DetectorMode.Dao, [], double.NaN, double.IsNaN(stats.Median) ? 0 : stats.Median, stats.Std,

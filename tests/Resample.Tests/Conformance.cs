@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using TweakDrizzle.Fits;
 
 namespace TweakDrizzle.Resample.Tests;
 
@@ -15,72 +14,42 @@ internal static class Conformance
             .Where(n => (n!.Contains("blot", StringComparison.Ordinal) ? "blot" : "resample") == kind)
             .Order(StringComparer.Ordinal)!;
 
-    public static Drizzle RunResample(string dir, int? threads = null)
+    public static Drizzle RunResample(string dir, int? threads = null) =>
+        ResampleCase.RunDrizzle(Path.Combine(dir, "case.json"), threads).Drizzle;
+
+    private sealed class Expected(string path) : IDisposable
     {
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "case.json")));
-        JsonElement r = doc.RootElement;
-        int[] shape = [.. r.GetProperty("out_shape").EnumerateArray().Select(e => e.GetInt32())];
-        var driz = new Drizzle(new DrizzleOptions
-        {
-            Kernel = DrizzleKernels.Parse(r.GetProperty("kernel").GetString()!),
-            OutputHeight = shape[0],
-            OutputWidth = shape[1],
-            FillValue = Fill(r.GetProperty("fillval")),
-            FillValue2 = Fill(r.GetProperty("fillval2")),
-            DisableCtx = r.GetProperty("disable_ctx").GetBoolean(),
-            BeginCtxId = r.GetProperty("begin_ctx_id").GetInt32(),
-            MaxCtxId = r.GetProperty("max_ctx_id").ValueKind == JsonValueKind.Null ? null : r.GetProperty("max_ctx_id").GetInt32(),
-            MaxDegreeOfParallelism = threads,
-        });
-        foreach (JsonElement inp in r.GetProperty("inputs").EnumerateArray())
-        {
-            float[] data = TestFits.Open(Path.Combine(dir, inp.GetProperty("data").GetString()!)).First.Floats();
-            Pixmap map = TestFits.Open(Path.Combine(dir, inp.GetProperty("pixmap").GetString()!)).First.AsPixmap();
-            float[]? wht = Str(inp, "weight") is { } w ? TestFits.Open(Path.Combine(dir, w)).First.Floats() : null;
-            uint[]? dq = Str(inp, "dq") is { } q ? TestFits.Open(Path.Combine(dir, q)).First.UInts() : null;
-            List<float[]?>? data2 = null;
-            if (inp.GetProperty("data2").ValueKind == JsonValueKind.Array)
-            {
-                data2 = [.. inp.GetProperty("data2").EnumerateArray().Select(e =>
-                    e.ValueKind == JsonValueKind.Null ? null : TestFits.Open(Path.Combine(dir, e.GetString()!)).First.Floats())];
-            }
+        private readonly FitsFile _file = FitsFile.Open(path);
 
-            driz.AddImage(new DrizzleInput
-            {
-                Data = data,
-                Pixmap = map,
-                WeightMap = wht,
-                Dq = dq,
-                Data2 = data2,
-                Exptime = inp.GetProperty("exptime").GetDouble(),
-                InUnits = inp.GetProperty("in_units").GetString() == "counts" ? DrizzleUnits.Counts : DrizzleUnits.Cps,
-                Iscale = inp.GetProperty("iscale").GetDouble(),
-                PixelScaleRatio = Num(inp, "pixel_scale_ratio"),
-                WhtScale = inp.GetProperty("wht_scale").GetDouble(),
-                Pixfrac = inp.GetProperty("pixfrac").GetDouble(),
-                Xmin = (int?)Num(inp, "xmin"),
-                Xmax = (int?)Num(inp, "xmax"),
-                Ymin = (int?)Num(inp, "ymin"),
-                Ymax = (int?)Num(inp, "ymax"),
-            });
-        }
+        public FitsHeader Primary => _file.Hdus[0].Header;
 
-        return driz;
+        public int Width => (int)_file.Hdus.First(h => h.ExtName == "SCI" || h.Index == 0 && h.ElementCount > 0).Width;
+
+        public bool Has(string name) => _file.Hdus.Any(h => h.ExtName == name);
+
+        public double[] Values(string name, int ver = 1) => _file.Hdus.First(h => h.ExtName == name && h.ExtVer == ver).ReadImage<double>().Data;
+
+        public double[] First() => _file.Hdus[0].ReadImage<double>().Data;
+
+        public long[] Shape(string name) => _file.Hdus.First(h => h.ExtName == name).Shape;
+
+        public void Dispose() => _file.Dispose();
     }
 
     /// <summary>Returns the list of rule violations (empty = pass).</summary>
     public static List<string> CompareResample(string dir, Drizzle d)
     {
         var errs = new List<string>();
-        TestFits e = TestFits.Open(Path.Combine(dir, "expected.fits"));
+        using var e = new Expected(Path.Combine(dir, "expected.fits.gz"));
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "case.json")));
         JsonElement r = doc.RootElement;
-        double[] cmp = e["CMP"].Values;
-        double[] es = e["SCI"].Values;
-        double[] ew = e["WHT"].Values;
+        double[] cmp = e.Values("CMP");
+        double[] es = e.Values("SCI");
+        double[] ew = e.Values("WHT");
+        int width = e.Width;
         float[] sci = d.OutImg!;
         float[] wht = d.OutWht!;
-        double expExptime = double.Parse(e.Hdus[0].Cards["EXPTIME"], CultureInfo.InvariantCulture);
+        double expExptime = e.Primary.GetDouble("EXPTIME");
         if (Math.Abs(d.TotalExptime - expExptime) > 1e-6 * Math.Abs(expExptime))
         {
             errs.Add($"EXPTIME {d.TotalExptime} != {expExptime}");
@@ -95,27 +64,28 @@ internal static class Conformance
         float fill = FillOf(r.GetProperty("fillval"));
         double maxW = ew.Max();
         var sel = Enumerable.Range(0, es.Length).Where(k => cmp[k] == 1 && ew[k] > 1e-6 * maxW).ToArray();
-        double med = Median(sel.Select(k => Math.Abs(es[k])));
         var planes = new List<(string Name, float[] Act, double[] Exp, float Fill)> { ("SCI", sci, es, fill) };
         for (int v = 0; v < d.OutImg2.Count; v++)
         {
-            double[] ev = e["VAR", v + 1].Values;
+            double[] ev = e.Values("VAR", v + 1);
             planes.Add(($"VAR{v + 1}", d.OutImg2[v], ev, FillOf(r.GetProperty("fillval2"))));
         }
 
         bool hasCtx = !r.GetProperty("disable_ctx").GetBoolean();
-        TestFits.Hdu? ectx = hasCtx ? e["CTX"] : null;
-        if (hasCtx && ectx!.Shape[2] != d.OutCtx.Count)
+        double[]? ectx = hasCtx ? e.Values("CTX") : null;
+        int ectxPlanes = hasCtx ? (int)e.Shape("CTX")[2] : 0;
+        if (hasCtx && ectxPlanes != d.OutCtx.Count)
         {
-            errs.Add($"CTX planes {d.OutCtx.Count} != {ectx.Shape[2]}");
+            errs.Add($"CTX planes {d.OutCtx.Count} != {ectxPlanes}");
         }
 
-        TestFits.Hdu? edq = e.Hdus.FirstOrDefault(h => h.Name == "DQ");
+        double[]? edq = e.Has("DQ") ? e.Values("DQ") : null;
         if ((edq is null) != (d.OutDq is null))
         {
             errs.Add("DQ presence differs");
         }
 
+        double[] medians = [.. planes.Select(p => Median(sel.Select(k => Math.Abs(p.Exp[k]))))];
         for (int k = 0; k < es.Length && errs.Count < 20; k++)
         {
             if (cmp[k] == 0)
@@ -128,7 +98,7 @@ internal static class Conformance
             {
                 if (Math.Abs(wht[k] - ew[k]) > 1e-5 * Math.Max(Math.Abs(ew[k]), 1e-6 * maxW))
                 {
-                    errs.Add($"WHT[{k % e["SCI"].Width},{k / e["SCI"].Width}] {wht[k]} != {ew[k]}");
+                    errs.Add($"WHT[{k % width},{k / width}] {wht[k]} != {ew[k]}");
                 }
             }
             else if (wht[k] != 0)
@@ -136,14 +106,16 @@ internal static class Conformance
                 errs.Add($"WHT[{k}] should be 0");
             }
 
-            foreach ((string name, float[] act, double[] exp, float f) in planes)
+            for (int p = 0; p < planes.Count; p++)
             {
+                (string name, float[] act, double[] exp, _) = planes[p];
                 if (compared && ew[k] > 1e-6 * maxW)
                 {
-                    double rel = Math.Abs(act[k] - exp[k]) / Math.Max(Math.Abs(exp[k]), 0.1 * med);
+                    double diff = Math.Abs(act[k] - exp[k]);
+                    double rel = diff == 0 ? 0 : diff / Math.Max(Math.Abs(exp[k]), 0.1 * medians[p]);
                     if (!(rel <= 1e-5))
                     {
-                        errs.Add($"{name}[{k % e["SCI"].Width},{k / e["SCI"].Width}] {act[k]} != {exp[k]} (rel {rel:g3})");
+                        errs.Add($"{name}[{k % width},{k / width}] {act[k]} != {exp[k]} (rel {rel:g3})");
                     }
                 }
                 else if ((compared && ew[k] == 0 && wht[k] == 0) || !compared)
@@ -158,19 +130,19 @@ internal static class Conformance
 
             if (hasCtx)
             {
-                for (int p = 0; p < d.OutCtx.Count && p < ectx!.Shape[2]; p++)
+                for (int p = 0; p < d.OutCtx.Count && p < ectxPlanes; p++)
                 {
-                    long ev = (long)ectx.Values[(p * es.Length) + k];
+                    long ev = (long)ectx![(p * es.Length) + k];
                     if (d.OutCtx[p][k] != ev || (!compared && ev != 0))
                     {
-                        errs.Add($"CTX[{p}][{k % e["SCI"].Width},{k / e["SCI"].Width}] {d.OutCtx[p][k]} != {ev}");
+                        errs.Add($"CTX[{p}][{k % width},{k / width}] {d.OutCtx[p][k]} != {ev}");
                     }
                 }
             }
 
-            if (edq is not null && d.OutDq is not null && d.OutDq[k] != (uint)edq.Values[k])
+            if (edq is not null && d.OutDq is not null && d.OutDq[k] != (uint)edq[k])
             {
-                errs.Add($"DQ[{k}] {d.OutDq[k]} != {edq.Values[k]}");
+                errs.Add($"DQ[{k}] {d.OutDq[k]} != {edq[k]}");
             }
         }
 
@@ -179,20 +151,10 @@ internal static class Conformance
 
     public static (float[] Output, List<string> Errors) RunAndCompareBlot(string dir, int? threads = null)
     {
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "case.json")));
-        JsonElement r = doc.RootElement;
-        TestFits.Hdu src = TestFits.Open(Path.Combine(dir, r.GetProperty("data").GetString()!)).First;
-        Pixmap map = TestFits.Open(Path.Combine(dir, r.GetProperty("pixmap").GetString()!)).First.AsPixmap();
-        float[] o = Blot.Run(src.Floats(), src.Width, src.Height, map, new BlotOptions
-        {
-            Interp = Blot.ParseInterpolation(r.GetProperty("interp").GetString()!),
-            Iscale = r.GetProperty("iscale").GetDouble(),
-            Fillval = (float)r.GetProperty("fillval").GetDouble(),
-            MaxDegreeOfParallelism = threads,
-        });
-        TestFits e = TestFits.Open(Path.Combine(dir, "expected.fits"));
-        double[] exp = e.Hdus[0].Values;
-        double[] cmp = e["CMP"].Values;
+        (float[] o, int mapWidth, _, _) = ResampleCase.RunBlot(Path.Combine(dir, "case.json"), threads);
+        using var e = new Expected(Path.Combine(dir, "expected.fits.gz"));
+        double[] exp = e.First();
+        double[] cmp = e.Values("CMP");
         double med = Median(Enumerable.Range(0, exp.Length).Where(k => cmp[k] == 1).Select(k => Math.Abs(exp[k])));
         var errs = new List<string>();
         for (int k = 0; k < exp.Length && errs.Count < 20; k++)
@@ -205,7 +167,7 @@ internal static class Conformance
             double rel = Math.Abs(o[k] - exp[k]) / Math.Max(Math.Abs(exp[k]), 0.1 * med);
             if (!(rel <= 1e-5))
             {
-                errs.Add($"[{k % map.Width},{k / map.Width}] {o[k]} != {exp[k]} (rel {rel:g3})");
+                errs.Add($"[{k % mapWidth},{k / mapWidth}] {o[k]} != {exp[k]} (rel {rel:g3})");
             }
         }
 

@@ -1,8 +1,5 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using System.IO.Compression;
-using System.Text;
-using TweakDrizzle.SourceFinder;
+using TweakDrizzle.Fits;
 
 namespace TweakDrizzle.SourceFinder.Tests;
 
@@ -12,43 +9,11 @@ internal static class TestData
     public static string FixturePath(params string[] parts) =>
         Path.Combine([AppContext.BaseDirectory, "Fixtures", .. parts]);
 
-    /// <summary>Reads the float32 primary image of a (gzipped) single-HDU FITS fixture.</summary>
+    /// <summary>Reads the float32 primary image of a (gzipped) FITS fixture with TweakDrizzle.Fits.</summary>
     public static (float[] Data, int Nx, int Ny) ReadFitsGz(string path)
     {
-        using var fs = File.OpenRead(path);
-        using var gz = new GZipStream(fs, CompressionMode.Decompress);
-        using var ms = new MemoryStream();
-        gz.CopyTo(ms);
-        byte[] bytes = ms.ToArray();
-        int pos = 0, nx = 0, ny = 0, bitpix = 0;
-        bool end = false;
-        while (!end)
-        {
-            for (int c = 0; c < 36 && !end; c++)
-            {
-                string card = Encoding.ASCII.GetString(bytes, pos + (c * 80), 80);
-                string key = card[..8].Trim();
-                string val = card.Length > 10 ? card[10..].Split('/')[0].Trim() : "";
-                switch (key)
-                {
-                    case "END": end = true; break;
-                    case "BITPIX": bitpix = int.Parse(val, CultureInfo.InvariantCulture); break;
-                    case "NAXIS1": nx = int.Parse(val, CultureInfo.InvariantCulture); break;
-                    case "NAXIS2": ny = int.Parse(val, CultureInfo.InvariantCulture); break;
-                }
-            }
-
-            pos += 2880;
-        }
-
-        Assert.Equal(-32, bitpix);
-        var data = new float[nx * ny];
-        for (int i = 0; i < data.Length; i++)
-        {
-            data[i] = BinaryPrimitives.ReadSingleBigEndian(bytes.AsSpan(pos + (i * 4)));
-        }
-
-        return (data, nx, ny);
+        FitsImage<float> img = FitsFile.ReadImage<float>(path);
+        return (img.Data, img.Shape[0], img.Shape[1]);
     }
 
     public static List<Dictionary<string, string>> ReadCsv(string text)

@@ -46,7 +46,7 @@ public static class AlignmentPlots
 
         if (found)
         {
-            ax.Marker(histogram.PeakX, histogram.PeakY, MarkerShape.Cross, 13, PlotPalette.Vermillion, "Peak", 2.4);
+            ax.Marker(histogram.PeakX, histogram.PeakY, MarkerShape.Ring, 18, PlotPalette.Vermillion, "Peak", 2.2);
         }
 
         ax.Legend = LegendLocation.UpperRight;

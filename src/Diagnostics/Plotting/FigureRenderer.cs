@@ -271,8 +271,18 @@ internal static class FigureRenderer
         }
     }
 
+    /// <summary>Scatters with more points than this are drawn as one raster made in managed code: thousands of
+    /// translucent markers cost one image draw instead of thousands of cairo fills, and look the same.</summary>
+    internal const int RasterScatterThreshold = 600;
+
     private static void DrawScatter(ICanvas c, PanelLayout p, ScatterItem s)
     {
+        if (s.X.Length > RasterScatterThreshold)
+        {
+            DrawScatterRaster(c, p, s);
+            return;
+        }
+
         c.SetColor(s.Color, s.Alpha);
         bool each = s.Alpha < 1;
         int pending = 0;
@@ -293,6 +303,55 @@ internal static class FigureRenderer
         }
 
         c.Fill();
+    }
+
+    private static void DrawScatterRaster(ICanvas c, PanelLayout p, ScatterItem s)
+    {
+        double k = c.RasterScale;
+        Rect r = p.Plot;
+        int x0 = (int)Math.Floor(r.X * k), y0 = (int)Math.Floor(r.Y * k);
+        int w = Math.Max(1, (int)Math.Ceiling(r.Right * k) - x0), h = Math.Max(1, (int)Math.Ceiling(r.Bottom * k) - y0);
+        var coverage = new float[w * h]; // accumulated opacity, composited "over" point after point
+        double radius = s.Radius * k;
+        int reach = (int)Math.Ceiling(radius + 1);
+        float alpha = (float)Math.Clamp(s.Alpha, 0, 1);
+        for (int i = 0; i < s.X.Length; i++)
+        {
+            double px = (p.X.Map(s.X[i]) * k) - x0, py = (p.Y.Map(s.Y[i]) * k) - y0;
+            if (!double.IsFinite(px) || !double.IsFinite(py) || px < -reach || py < -reach || px > w + reach || py > h + reach)
+            {
+                continue;
+            }
+
+            int cx = (int)Math.Floor(px), cy = (int)Math.Floor(py);
+            for (int yy = Math.Max(0, cy - reach); yy <= Math.Min(h - 1, cy + reach); yy++)
+            {
+                double dy = yy + 0.5 - py;
+                int row = yy * w;
+                for (int xx = Math.Max(0, cx - reach); xx <= Math.Min(w - 1, cx + reach); xx++)
+                {
+                    double dx = xx + 0.5 - px;
+                    double cov = radius + 0.5 - Math.Sqrt((dx * dx) + (dy * dy));
+                    if (cov > 0)
+                    {
+                        float a = alpha * (float)Math.Min(1, cov);
+                        coverage[row + xx] += a * (1 - coverage[row + xx]);
+                    }
+                }
+            }
+        }
+
+        var argb = new uint[w * h];
+        for (int i = 0; i < argb.Length; i++)
+        {
+            float a = coverage[i];
+            if (a > 0)
+            {
+                argb[i] = ((uint)Math.Round(a * 255) << 24) | ((uint)Math.Round(s.Color.R * a) << 16) | ((uint)Math.Round(s.Color.G * a) << 8) | (uint)Math.Round(s.Color.B * a);
+            }
+        }
+
+        c.DrawRaster(argb, w, h, x0 / k, y0 / k, w / k, h / k, false);
     }
 
     private static void DrawLine(ICanvas c, PanelLayout p, LineItem line)
@@ -390,66 +449,48 @@ internal static class FigureRenderer
     private static void DrawArrows(ICanvas c, PanelLayout p, ArrowItem a)
     {
         c.SetColor(a.Color);
-        c.SetLineWidth(a.Width);
-        c.SetRoundCaps(false);
         double kx = a.Scale * p.X.Slope, ky = a.Scale * p.Y.Slope;
 
-        // Shafts in one path, heads in another: two cairo operations for any number of arrows.
-        var heads = new List<(double X, double Y, double Dx, double Dy, double L)>(a.X.Length);
+        // Each arrow is one filled 7-point outline (shaft and head), all in one path: a single cairo fill for any
+        // number of arrows, which is much cheaper than stroking thousands of shafts.
         for (int i = 0; i < a.X.Length; i++)
         {
             double x0 = p.X.Map(a.X[i]), y0 = p.Y.Map(a.Y[i]);
-            double dx = a.U[i] * kx, dy = a.V[i] * ky;
-            double length = Math.Sqrt((dx * dx) + (dy * dy));
-            if (!double.IsFinite(x0) || !double.IsFinite(y0) || !double.IsFinite(length) || length < 0.3)
-            {
-                continue;
-            }
-
-            double head = HeadLength(length, a.Width);
-            double shaft = Math.Max(0, length - (head * 0.8));
-            c.MoveTo(x0, y0);
-            c.LineTo(x0 + (dx / length * shaft), y0 + (dy / length * shaft));
-            heads.Add((x0 + dx, y0 + dy, dx / length, dy / length, head));
-        }
-
-        c.Stroke();
-        foreach ((double x, double y, double ux, double uy, double head) in heads)
-        {
-            AddHead(c, x, y, ux, uy, head);
+            AddArrowOutline(c, x0, y0, x0 + (a.U[i] * kx), y0 + (a.V[i] * ky), a.Width);
         }
 
         c.Fill();
     }
 
-    private static double HeadLength(double length, double width) => Math.Min(length * 0.4, (4 * width) + 2.5);
-
-    private static void AddHead(ICanvas c, double x, double y, double ux, double uy, double head)
-    {
-        double half = head * 0.45;
-        double bx = x - (ux * head), by = y - (uy * head);
-        c.MoveTo(x, y);
-        c.LineTo(bx - (uy * half), by + (ux * half));
-        c.LineTo(bx + (uy * half), by - (ux * half));
-        c.ClosePath();
-    }
-
-    private static void DrawArrowPath(ICanvas c, double x0, double y0, double x1, double y1, double width, out bool drawn)
+    /// <summary>Adds an arrow from (x0, y0) to (x1, y1) as a closed outline; nothing for arrows under 0.3 pt.</summary>
+    private static void AddArrowOutline(ICanvas c, double x0, double y0, double x1, double y1, double width)
     {
         double dx = x1 - x0, dy = y1 - y0, length = Math.Sqrt((dx * dx) + (dy * dy));
-        drawn = length >= 0.3;
-        if (!drawn)
+        if (!double.IsFinite(x0) || !double.IsFinite(y0) || !double.IsFinite(length) || length < 0.3)
         {
             return;
         }
 
-        double head = HeadLength(length, width);
-        double shaft = Math.Max(0, length - (head * 0.8));
-        c.SetLineWidth(width);
-        c.MoveTo(x0, y0);
-        c.LineTo(x0 + (dx / length * shaft), y0 + (dy / length * shaft));
-        c.Stroke();
-        AddHead(c, x1, y1, dx / length, dy / length, head);
+        double ux = dx / length, uy = dy / length;   // along the arrow
+        double nx = -uy, ny = ux;                    // across it
+        double head = HeadLength(length, width), half = Math.Max(head * 0.45, width * 0.5);
+        double hw = width / 2, bx = x1 - (ux * head), by = y1 - (uy * head);
+        c.MoveTo(x0 + (nx * hw), y0 + (ny * hw));
+        c.LineTo(bx + (nx * hw), by + (ny * hw));
+        c.LineTo(bx + (nx * half), by + (ny * half));
+        c.LineTo(x1, y1);
+        c.LineTo(bx - (nx * half), by - (ny * half));
+        c.LineTo(bx - (nx * hw), by - (ny * hw));
+        c.LineTo(x0 - (nx * hw), y0 - (ny * hw));
+        c.ClosePath();
+    }
+
+    private static double HeadLength(double length, double width) => Math.Min(length * 0.4, (4 * width) + 2.5);
+
+    private static void DrawArrowPath(ICanvas c, double x0, double y0, double x1, double y1, double width, out bool drawn)
+    {
+        drawn = Math.Sqrt(((x1 - x0) * (x1 - x0)) + ((y1 - y0) * (y1 - y0))) >= 0.3;
+        AddArrowOutline(c, x0, y0, x1, y1, width);
         c.Fill();
     }
 

@@ -70,9 +70,6 @@ internal static unsafe partial class CairoNative
     public static partial int cairo_image_surface_get_stride(nint surface);
 
     [LibraryImport(Lib)]
-    public static partial int cairo_surface_write_to_png_stream(nint surface, delegate* unmanaged<nint, byte*, uint, int> write, nint closure);
-
-    [LibraryImport(Lib)]
     public static partial nint cairo_svg_surface_create_for_stream(delegate* unmanaged<nint, byte*, uint, int> write, nint closure, double width, double height);
 
     [LibraryImport(Lib)]

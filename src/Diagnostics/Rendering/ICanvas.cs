@@ -27,6 +27,10 @@ internal sealed class ApproximateTextMeasurer : ITextMeasurer
 /// <summary>The drawing primitives the figure renderer uses, in points with the origin at the top left.</summary>
 internal interface ICanvas : ITextMeasurer
 {
+    /// <summary>Device pixels per point for rasters drawn in managed code (the PNG resolution, or a fixed fine
+    /// resolution for vector output).</summary>
+    double RasterScale { get; }
+
     void Save();
     void Restore();
     void SetColor(PlotColor color, double alpha = 1.0);
