@@ -395,7 +395,6 @@ public static class AstroDrizzle
             Log($"separate drizzles: {sepGrid.Width}x{sepGrid.Height} at the native scale, kernel {DrizzleKernels.Name(options.DrizSepKernel)}");
             long n = sepGrid.PixelCount;
             var singles = new List<SingleDrizzle>();
-            var pixmaps = new Dictionary<ChipWork, Pixmap>();
             var groups = chips.GroupBy(c => c.ExposureIndex).ToList();
             int done = 0;
             foreach (IGrouping<int, ChipWork> g in groups)
@@ -416,7 +415,6 @@ public static class AstroDrizzle
                 foreach (ChipWork c in g)
                 {
                     Pixmap map = PixmapTo(c, sepGrid.Wcs);
-                    pixmaps[c] = map;
                     double psr = sepGrid.ScaleArcsec / c.NativeScale;
                     driz.AddImage(new DrizzleInput
                     {
@@ -462,7 +460,8 @@ public static class AstroDrizzle
             done = 0;
             foreach (ChipWork c in chips)
             {
-                Pixmap map = pixmaps[c];
+                // Recomputed rather than kept: a pixmap holds 16 bytes per input pixel (fast mode makes it cheap).
+                Pixmap map = PixmapTo(c, sepGrid.Wcs);
                 double psr = sepGrid.ScaleArcsec / c.NativeScale;
                 double toData = (c.Exposure.Units == DataUnits.CountRate ? 1.0 : c.Exposure.ExposureTime) / (psr * psr);
                 float[] blot = Blot.Run(filled, sepGrid.Width, sepGrid.Height, SafeMap(map), new BlotOptions
