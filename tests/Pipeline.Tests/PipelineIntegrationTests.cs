@@ -121,4 +121,23 @@ public sealed class PipelineIntegrationTests : IDisposable
         Assert.Equal(0, r.CosmicRayPixels);
         Assert.True(File.Exists(r.ProductPath));
     }
+
+    [Fact]
+    public void Update_input_dq_flags_exactly_the_cosmic_ray_pixels_with_4096()
+    {
+        var sim = new Simulator(TinyOptions(3) with { MaxPointingErrorArcsec = 0 });
+        SimulatedDataSet data = DataSetWriter.Write(sim, _dir, new DataSetWriteOptions { CosmicRayMasks = false, SourceLists = false });
+        short[] before = FitsFile.ReadImage<short>(data.Files[0] + "[DQ,1]").Data;
+        AstroDrizzleResult r = AstroDrizzle.Run(data.Files, new AstroDrizzleOptions { Output = "dq", OutputFolder = _dir, UpdateInputDq = true, NumCores = 2 });
+        short[] after = FitsFile.ReadImage<short>(data.Files[0] + "[DQ,1]").Data;
+        bool[] cr = r.Chips.First(c => c.ExtVer == 1 && c.Exposure == sim.Exposures[0].Rootname).CosmicRayMask!;
+        Assert.Contains(true, cr);
+        for (int k = 0; k < before.Length; k++)
+        {
+            Assert.Equal(cr[k] ? (short)(before[k] | 4096) : before[k], after[k]);
+        }
+
+        float[] sci = FitsFile.ReadImage<float>(data.Files[0] + "[SCI,1]").Data;
+        Assert.Equal(sim.Simulate(0).Chips[0].Sci, sci);
+    }
 }
