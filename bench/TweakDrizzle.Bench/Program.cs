@@ -11,8 +11,19 @@ public static class Program
     /// <summary>Every benchmark by name; one line each.</summary>
     private static readonly Dictionary<string, Func<string[], object>> Benchmarks = new(StringComparer.Ordinal)
     {
+        ["fits-read"] = FitsBench.Read,
+        ["fits-headers"] = FitsBench.Headers,
         ["drizzle"] = ResampleBench.Run,
+        ["sourcefind-cases"] = SourceFinderBenchmarks.RunCases,
+        ["sourcefind-field"] = SourceFinderFieldBenchmark.Run,
+        ["sourcefind-stages"] = SourceFinderStagesBenchmark.Run,
+        ["simulate"] = SimulationBench.Run,
         ["wcs"] = WcsBench.Run,
+        ["match-histogram"] = MatchingBench.Histogram,
+        ["match-asterism"] = MatchingBench.Asterism,
+        ["match-stress"] = MatchingStressBench.Run,
+        ["diagnostics-tweakreg-plots"] = DiagnosticsBench.Run,
+        ["diagnostics-examples"] = DiagnosticsExamples.Run,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

@@ -57,6 +57,30 @@ internal static class WcsBench
             });
         }
 
+        // A drizzle pixmap: SIP order-4 chip pixels to an undistorted TAN output grid, through the sky.
+        {
+            (double ra0, double dec0) = sip4.PixelToWorld(2047, 1023);
+            FitsWcs output = FitsWcs.CreateTan(ra0, dec0, 2600.5, 2600.5, 0.05, 10);
+            const int n = 4096;
+            var x = new double[n];
+            var y = new double[n];
+            var ox = new double[n];
+            var oy = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                x[i] = i;
+                y[i] = (i * 0.37) % 2048;
+            }
+
+            (double wall, double cpu) = Throughput(seconds, n, () => sip4.PixelToPixel(output, x, y, ox, oy));
+            results.Add(new
+            {
+                name = "pixmap_sip4_to_tan",
+                pixel_to_pixel_mpts_per_cpu_s = Math.Round(cpu / 1e6, 2),
+                pixel_to_pixel_mpts_per_wall_s = Math.Round(wall / 1e6, 2),
+            });
+        }
+
         return new { benchmark = "wcs", threads = 1, seconds_per_case = seconds, cases = results };
     }
 

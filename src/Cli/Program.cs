@@ -24,10 +24,17 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(FitsInfoCommand.Create());
         root.Subcommands.Add(FitsCopyCommand.Create());
+        root.Subcommands.Add(MatchCommand.Create());
+        root.Subcommands.Add(PlotCommand.Create());
+        root.Subcommands.Add(Xy2SkyCommand.Create());
+        root.Subcommands.Add(Sky2XyCommand.Create());
         root.Subcommands.Add(ResampleCommand.Create());
         root.Subcommands.Add(BlotCommand.Create());
         root.Subcommands.Add(PixmapCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(FindCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(AstroDrizzleCommand.Create());
         return root;
     }
 }

@@ -19,7 +19,25 @@ internal abstract class ByteSource : IDisposable
 
     public abstract void Dispose();
 
-    public static ByteSource FromBytes(byte[] bytes) => new MemorySource(bytes);
+    public static ByteSource FromBytes(byte[] bytes, string? name)
+    {
+        if (bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
+        {
+            try
+            {
+                using var gz = new GZipStream(new MemoryStream(bytes, writable: false), CompressionMode.Decompress);
+                using var ms = new MemoryStream();
+                gz.CopyTo(ms);
+                return new MemorySource(ms.ToArray());
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                throw new FitsException($"the gzip stream is corrupt: {e.Message}", name, innerException: e);
+            }
+        }
+
+        return new MemorySource(bytes);
+    }
 
     public static ByteSource Open(string path)
     {

@@ -88,9 +88,9 @@ public sealed class FitsCard
     {
         ArgumentNullException.ThrowIfNull(key);
         key = NormaliseKey(key);
-        if (key.Length == 0)
+        if (key.Length == 0 || key is "COMMENT" or "HISTORY" or "CONTINUE" or "END")
         {
-            throw new ArgumentException("A keyword card needs a non-empty key; use Commentary for blank-keyword cards.", nameof(key));
+            throw new ArgumentException($"'{key}' cannot hold a value; use Commentary or FitsHeader.AddCommentary for commentary cards.", nameof(key));
         }
 
         comment ??= string.Empty;

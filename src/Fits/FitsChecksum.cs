@@ -91,6 +91,28 @@ public static class FitsChecksum
     }
 }
 
+/// <summary>The state of a CHECKSUM or DATASUM card.</summary>
+public enum FitsChecksumStatus
+{
+    /// <summary>The card is not in the header.</summary>
+    Absent,
+
+    /// <summary>The card matches the bytes of the HDU.</summary>
+    Valid,
+
+    /// <summary>The card does not match: the header or data changed since it was written.</summary>
+    Invalid,
+}
+
+/// <summary>The result of <see cref="FitsHdu.VerifyChecksums"/>.</summary>
+/// <param name="Checksum">CHECKSUM: the whole HDU (header and data) sums to -0.</param>
+/// <param name="Datasum">DATASUM: the data sum equals the stored value.</param>
+public sealed record FitsChecksumResult(FitsChecksumStatus Checksum, FitsChecksumStatus Datasum)
+{
+    /// <summary>True when neither card is invalid.</summary>
+    public bool IsValid => Checksum != FitsChecksumStatus.Invalid && Datasum != FitsChecksumStatus.Invalid;
+}
+
 /// <summary>Accumulates a checksum over a byte stream written in arbitrary pieces.</summary>
 internal sealed class ChecksumAccumulator
 {

@@ -44,13 +44,13 @@ public sealed class FitsException : Exception
     /// <summary>The 1-based card number inside the HDU's header, or null.</summary>
     public int? CardNumber { get; }
 
-    /// <summary>The byte offset in the file, or null.</summary>
+    /// <summary>The byte offset in the file of the card concerned, or of the HDU's header, or null.</summary>
     public long? ByteOffset { get; }
 
     /// <summary>Returns a copy with the file name and HDU filled in where this exception did not know them.</summary>
     internal FitsException WithLocation(string? fileName, int? hduIndex, long? headerOffset = null) =>
         new(Reason, FileName ?? fileName, HduIndex ?? hduIndex, CardNumber,
-            ByteOffset ?? (CardNumber is int c && headerOffset is long h ? h + (c - 1) * 80L : null), InnerException);
+            ByteOffset ?? (CardNumber is int c && headerOffset is long h ? h + ((c - 1) * 80L) : headerOffset), InnerException);
 
     private static string Compose(string reason, string? fileName, int? hdu, int? card, long? offset)
     {
@@ -69,7 +69,7 @@ public sealed class FitsException : Exception
         {
             sb.Append(CultureInfo.InvariantCulture, $"card {c}: ");
         }
-        else if (offset is long o)
+        else if (offset is long o && hdu is null)
         {
             sb.Append(CultureInfo.InvariantCulture, $"at byte {o}: ");
         }

@@ -63,15 +63,15 @@ public sealed class FitsFile : IDisposable
         return new FitsFile(ByteSource.Open(path), path);
     }
 
-    /// <summary>Reads a FITS file held in memory (plain, not compressed).</summary>
-    /// <param name="bytes">The file bytes; not copied, so do not modify them while the file is in use.</param>
+    /// <summary>Reads a FITS file held in memory (plain, or gzip-compressed).</summary>
+    /// <param name="bytes">The file bytes; a plain file is not copied, so do not modify them while the file is in use.</param>
     /// <param name="name">A name used in error messages, or null.</param>
     /// <returns>The file.</returns>
     /// <exception cref="FitsException">The bytes are not valid FITS.</exception>
     public static FitsFile FromBytes(byte[] bytes, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        return new FitsFile(ByteSource.FromBytes(bytes), name);
+        return new FitsFile(ByteSource.FromBytes(bytes, name), name);
     }
 
     /// <summary>Reads the image addressed by a spec such as <c>file.fits[SCI,2]</c> as physical values of type <typeparamref name="T"/>.</summary>
@@ -204,8 +204,10 @@ public sealed class FitsFile : IDisposable
             int index = hdus.Count;
             if (index > 0)
             {
-                // Anything after the last HDU that does not start an extension is ignored (trailing junk or zeros).
-                if (length - offset < 8 || !_source.Span(offset, 8).SequenceEqual("XTENSION"u8))
+                // Anything after the last HDU that does not start an extension is ignored (trailing junk or zeros);
+                // a file cut inside the word XTENSION is a truncated extension header.
+                int probe = (int)Math.Min(8, length - offset);
+                if (!"XTENSION"u8[..probe].SequenceEqual(_source.Span(offset, probe)))
                 {
                     break;
                 }

@@ -227,6 +227,36 @@ public sealed class FitsHdu
         }
     }
 
+    /// <summary>Verifies the CHECKSUM and DATASUM cards of this HDU (FITS checksum convention).</summary>
+    /// <returns>The state of each card: absent, valid or invalid.</returns>
+    public FitsChecksumResult VerifyChecksums()
+    {
+        var acc = new ChecksumAccumulator();
+        long offset = DataOffset;
+        long end = DataOffset + FitsFile.Pad(DataBytes);
+        while (offset < end)
+        {
+            int count = (int)Math.Min(1 << 20, end - offset);
+            acc.Append(_file.Source.Span(offset, count));
+            offset += count;
+        }
+
+        uint dataSum = acc.Final();
+        FitsChecksumStatus datasum = !Header.TryGetString("DATASUM", out string? ds)
+            ? FitsChecksumStatus.Absent
+            : uint.TryParse(ds.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out uint stored) && stored == dataSum
+                ? FitsChecksumStatus.Valid
+                : FitsChecksumStatus.Invalid;
+        FitsChecksumStatus checksum = FitsChecksumStatus.Absent;
+        if (Header.Contains("CHECKSUM"))
+        {
+            uint headerSum = FitsChecksum.Add(0, _file.Source.Span(HeaderOffset, checked((int)(DataOffset - HeaderOffset))));
+            checksum = FitsChecksum.Combine(headerSum, dataSum) == uint.MaxValue ? FitsChecksumStatus.Valid : FitsChecksumStatus.Invalid;
+        }
+
+        return new FitsChecksumResult(checksum, datasum);
+    }
+
     /// <summary>The raw header bytes as stored, END card and padding included.</summary>
     /// <returns>A copy of the bytes.</returns>
     public byte[] RawHeaderBytes() => _file.Source.Span(HeaderOffset, checked((int)(DataOffset - HeaderOffset))).ToArray();

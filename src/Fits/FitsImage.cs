@@ -74,4 +74,14 @@ public sealed class FitsImage<T>
         get => Data[(long)y * Width + x];
         set => Data[(long)y * Width + x] = value;
     }
+
+    /// <summary>The pixel at (<paramref name="x"/>, <paramref name="y"/>, <paramref name="z"/>) of a cube (0-based; z along NAXIS3).</summary>
+    /// <param name="x">NAXIS1 index.</param>
+    /// <param name="y">NAXIS2 index.</param>
+    /// <param name="z">NAXIS3 index (the plane).</param>
+    public T this[int x, int y, int z]
+    {
+        get => Data[(((long)z * Height) + y) * Width + x];
+        set => Data[(((long)z * Height) + y) * Width + x] = value;
+    }
 }

@@ -170,7 +170,9 @@ public sealed class FitsTable
         Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new KeyNotFoundException($"The table has no column {name}.");
 
-    internal static int ByteWidth(char code, int repeat) => code switch
+    internal static int ByteWidth(char code, int repeat) => checked((int)LongByteWidth(code, repeat));
+
+    private static long LongByteWidth(char code, long repeat) => code switch
     {
         'L' or 'B' or 'A' => repeat,
         'X' => (repeat + 7) / 8,
@@ -187,9 +189,9 @@ public sealed class FitsTable
         FitsHeader h = hdu.Header;
         long rowBytes = hdu.Shape[0];
         long rows = hdu.Shape[1];
-        if (rows > Array.MaxLength)
+        if (rows > Array.MaxLength || rowBytes > int.MaxValue || (rowBytes == 0 && rows > 1_000_000))
         {
-            throw new FitsException($"the table has {rows} rows, too many to read at once");
+            throw new FitsException($"the table of {rows} rows of {rowBytes} bytes is too large to read at once");
         }
 
         long fields = h.GetInt64("TFIELDS", 0);
@@ -205,7 +207,7 @@ public sealed class FitsTable
             string n = i.ToString(CultureInfo.InvariantCulture);
             string form = h.GetString("TFORM" + n, null) ?? throw new FitsException($"missing TFORM{n} for column {n}");
             (int repeat, char code) = ParseForm(form, i);
-            long width = (long)ByteWidth(code, repeat);
+            long width = LongByteWidth(code, repeat);
             if (offset + width > rowBytes)
             {
                 throw new FitsException($"the columns need more than NAXIS1 = {rowBytes} bytes per row (at column {i}, TFORM{n} = '{form}')");
@@ -223,9 +225,20 @@ public sealed class FitsTable
 
         int nrows = (int)rows;
         var columns = new List<FitsColumn>(specs.Count);
-        foreach (var s in specs)
+        try
         {
-            columns.Add(ReadColumn(s.Name, s.Code, s.Repeat, s.Unit, s.Scale, s.Zero, s.Offset, (int)rowBytes, nrows, hdu.DataOffset, source));
+            foreach (var s in specs)
+            {
+                columns.Add(ReadColumn(s.Name, s.Code, s.Repeat, s.Unit, s.Scale, s.Zero, s.Offset, (int)rowBytes, nrows, hdu.DataOffset, source));
+            }
+        }
+        catch (OverflowException)
+        {
+            throw new FitsException($"the table of {rows} rows is too large to read at once");
+        }
+        catch (Exception e) when (e is InvalidCastException)
+        {
+            throw new FitsException("a scaled table column holds a value that does not fit its type");
         }
 
         return new FitsTable(columns);
@@ -253,7 +266,6 @@ public sealed class FitsTable
         int offset, int rowBytes, int rows, long dataOffset, ByteSource source)
     {
         int width = ByteWidth(code, repeat);
-        Span<byte> cell = width <= 1024 ? stackalloc byte[width] : new byte[width];
         ReadOnlySpan<byte> Cell(int r) => source.Span(dataOffset + ((long)r * rowBytes) + offset, width);
         bool identity = scale == 1.0 && zero == 0.0;
         switch (code)
@@ -278,7 +290,7 @@ public sealed class FitsTable
 
             case 'L':
                 {
-                    var v = new bool[rows * repeat];
+                    var v = new bool[checked(rows * repeat)];
                     for (int r = 0; r < rows; r++)
                     {
                         ReadOnlySpan<byte> c = Cell(r);
@@ -293,7 +305,7 @@ public sealed class FitsTable
 
             case 'X':
                 {
-                    var v = new byte[rows * width];
+                    var v = new byte[checked(rows * width)];
                     for (int r = 0; r < rows; r++)
                     {
                         Cell(r).CopyTo(v.AsSpan(r * width));
@@ -330,7 +342,7 @@ public sealed class FitsTable
         FitsColumn NumbersOf<T>(int bitpix, int count, FitsScaling scaling)
             where T : unmanaged, INumber<T>
         {
-            var v = new T[rows * count];
+            var v = new T[checked(rows * count)];
             for (int r = 0; r < rows; r++)
             {
                 PixelCodec.Decode(Cell(r), bitpix, scaling, v.AsSpan(r * count, count));

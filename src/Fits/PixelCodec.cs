@@ -263,20 +263,46 @@ internal static class PixelCodec
             if (bitpix == -32 && t == typeof(double))
             {
                 Span<double> d = MemoryMarshal.Cast<T, double>(dst);
-                for (int i = 0; i < n; i++)
+                Span<uint> tmp = stackalloc uint[Batch];
+                for (int i = 0; i < n; i += Batch)
                 {
-                    d[i] = BinaryPrimitives.ReadSingleBigEndian(src.Slice(i * 4, 4));
+                    int c = Math.Min(Batch, n - i);
+                    BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(src.Slice(i * 4, c * 4)), tmp[..c]);
+                    ReadOnlySpan<float> f = MemoryMarshal.Cast<uint, float>(tmp[..c]);
+                    Span<double> o = d.Slice(i, c);
+                    for (int j = 0; j < f.Length; j++)
+                    {
+                        o[j] = f[j];
+                    }
                 }
 
                 return true;
             }
 
-            if (bitpix == 16 && t == typeof(float) && s.Blank is null)
+            if (bitpix == 16 && (t == typeof(float) || t == typeof(double)) && s.Blank is null)
             {
-                Span<float> d = MemoryMarshal.Cast<T, float>(dst);
-                for (int i = 0; i < n; i++)
+                Span<ushort> tmp = stackalloc ushort[Batch];
+                for (int i = 0; i < n; i += Batch)
                 {
-                    d[i] = BinaryPrimitives.ReadInt16BigEndian(src.Slice(i * 2, 2));
+                    int c = Math.Min(Batch, n - i);
+                    BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(src.Slice(i * 2, c * 2)), tmp[..c]);
+                    ReadOnlySpan<short> v = MemoryMarshal.Cast<ushort, short>(tmp[..c]);
+                    if (t == typeof(float))
+                    {
+                        Span<float> o = MemoryMarshal.Cast<T, float>(dst).Slice(i, c);
+                        for (int j = 0; j < v.Length; j++)
+                        {
+                            o[j] = v[j];
+                        }
+                    }
+                    else
+                    {
+                        Span<double> o = MemoryMarshal.Cast<T, double>(dst).Slice(i, c);
+                        for (int j = 0; j < v.Length; j++)
+                        {
+                            o[j] = v[j];
+                        }
+                    }
                 }
 
                 return true;

@@ -27,6 +27,24 @@ public sealed partial class FitsWcs
     }
 
     /// <summary>
+    /// Reads the WCS of a FITS image or of a text file of header cards: <c>file.fits</c> (the first HDU holding
+    /// data), <c>file.fits[N]</c>, <c>file.fits[SCI,2]</c>, <c>.fits.gz</c>, or a <c>.hdr</c> file of
+    /// 80-character cards, one per line, ending with END.
+    /// </summary>
+    /// <param name="imageOrHeader">The image specification or card file path.</param>
+    /// <param name="alt">' ' for the primary description, or a letter A–Z.</param>
+    /// <returns>The WCS.</returns>
+    /// <remarks>A file without an extension selector whose first card holds a line break is read as card text
+    /// (<see cref="FitsFile.ReadHeader"/>); anything else as FITS.</remarks>
+    /// <exception cref="WcsException">The header holds no usable WCS.</exception>
+    /// <exception cref="FitsException">The file is not valid FITS or the extension does not exist.</exception>
+    public static FitsWcs FromFile(string imageOrHeader, char alt = ' ')
+    {
+        ArgumentNullException.ThrowIfNull(imageOrHeader);
+        return FromHeader(FitsFile.ReadHeader(imageOrHeader), alt);
+    }
+
+    /// <summary>
     /// Writes this WCS into <paramref name="header"/> as the primary (' ') or an alternate (A–Z) description, in
     /// CD-matrix form: conflicting PCi_j, CDELTi, CROTAi and PV keywords of that description are removed.
     /// </summary>

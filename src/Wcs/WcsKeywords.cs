@@ -78,6 +78,12 @@ internal static class WcsHeaderReader
         {
             sip = ReadSip(h);
         }
+        else if (proj1 == "TAN" && s.Length == 0 && h.Contains("A_ORDER") && h.Contains("B_ORDER"))
+        {
+            // As astropy does (with a warning): SIP coefficients in a header whose primary CTYPE lacks -SIP are
+            // applied. Alternate descriptions need the explicit -SIP, so a plain TAN alternate stays plain.
+            sip = ReadSip(h);
+        }
         else if (proj1 == "TPV")
         {
             tpv = ReadTpv(h, s);
@@ -87,7 +93,7 @@ internal static class WcsHeaderReader
             // TAN: PV1_1, PV1_2 are the native reference point (phi0, theta0) and PV1_3, PV1_4 LONPOLE/LATPOLE.
             if ((h.TryGetDouble("PV1_1" + s, out double phi0) && phi0 != 0) || (h.TryGetDouble("PV1_2" + s, out double theta0) && theta0 != 90))
             {
-                throw new WcsException($"the {which} moves the native reference point of TAN (PV1_1/PV1_2), which is not supported");
+                throw new WcsException($"the {which} is TAN with PV1_1/PV1_2 set, which moves the native reference point (not supported); if these are SCAMP distortion terms, set CTYPE to RA---TPV/DEC--TPV");
             }
 
             if (lonpole is null && h.TryGetDouble("PV1_3" + s, out double pvLon))

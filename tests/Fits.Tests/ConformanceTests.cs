@@ -67,6 +67,11 @@ public class ConformanceTests
             using FitsFile f = FitsFile.Open(Fixture.PathOf(name));
         });
         Assert.Equal(name, e.FileName is null ? null : Path.GetFileName(e.FileName));
+        if (name != "garbage.fits")
+        {
+            Assert.Equal(0, e.HduIndex);
+            Assert.Equal(0, e.ByteOffset is long o && e.CardNumber is int c ? o - ((c - 1) * 80L) : e.ByteOffset);
+        }
         Assert.DoesNotContain('\n', e.Message);
         Assert.StartsWith(name + ": ", e.Message, StringComparison.Ordinal);
         // The reference reader's message and ours name the same defect.
@@ -144,6 +149,40 @@ public class ConformanceTests
         Assert.Equal(100.5, scaled[1, 0]);
         FitsImage<float> scaledF = FitsFile.ReadImage<float>(Fixture.PathOf("int32_scaled_blank.fits") + "[SCALED]");
         Assert.True(float.IsNaN(scaledF[2, 0]));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(8)]
+    [InlineData(100)]
+    [InlineData(2880)]
+    public void A_file_cut_inside_an_extension_header_is_truncated(int keep)
+    {
+        byte[] bytes = File.ReadAllBytes(Fixture.PathOf("mef_hst.fits"));
+        byte[] cut = bytes[..(2880 + keep)];
+        FitsException e = Assert.Throws<FitsException>(() => FitsFile.FromBytes(cut, "cut.fits"));
+        Assert.Equal(1, e.HduIndex);
+        Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Trailing_junk_after_the_last_hdu_is_ignored()
+    {
+        byte[] bytes = File.ReadAllBytes(Fixture.PathOf("int16.fits"));
+        using FitsFile zeros = FitsFile.FromBytes([.. bytes, .. new byte[2880]]);
+        Assert.Single(zeros.Hdus);
+        using FitsFile text = FitsFile.FromBytes([.. bytes, .. "JUNK after the end"u8.ToArray()]);
+        Assert.Single(text.Hdus);
+    }
+
+    [Fact]
+    public void Cube_indexer_follows_naxis_order()
+    {
+        FitsImage<float> cube = FitsFile.ReadImage<float>(Fixture.PathOf("cube3d.fits"));
+        Assert.Equal([5, 4, 3], cube.Shape);
+        Assert.Equal(1f + (10 * 2) + (100 * 2), cube[1, 2, 2]);
+        Assert.Equal(3f + (10 * 1), cube[3, 1]);
     }
 
     internal static Type ClrType(string dtype) => dtype switch

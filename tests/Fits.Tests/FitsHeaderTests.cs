@@ -157,6 +157,30 @@ public class FitsHeaderTests
     }
 
     [Fact]
+    public void Random_numbers_round_trip_exactly_through_cards()
+    {
+        var rng = new Random(7);
+        Span<byte> bits = stackalloc byte[8];
+        for (int i = 0; i < 5000; i++)
+        {
+            rng.NextBytes(bits);
+            double d = BitConverter.ToDouble(bits);
+            if (!double.IsFinite(d))
+            {
+                continue;
+            }
+
+            FitsCard back = FitsCard.Parse(FitsCard.Create("X", d, "c").RawText);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(d), BitConverter.DoubleToInt64Bits((double)back.Value!));
+            long l = BitConverter.ToInt64(bits);
+            Assert.Equal(l, FitsCard.Parse(FitsCard.Create("Y", l).RawText).Value);
+            var big = new BigInteger(l) * long.MaxValue * (i % 2 == 0 ? 1 : -1);
+            object want = big >= long.MinValue && big <= long.MaxValue ? (long)big : big;
+            Assert.Equal(want, FitsCard.Parse(FitsCard.Create("Z", big).RawText).Value);
+        }
+    }
+
+    [Fact]
     public void Comment_goes_on_the_last_value_card()
     {
         string value = new('v', 100);

@@ -69,5 +69,23 @@ public class ConformanceTests
             Assert.Equal(wcs.WorldToPixel(ra[i], dec[i]), (bx[i], by[i]));
             Assert.True(Math.Abs(bx[i] - x[i]) < 1e-8 && Math.Abs(by[i] - y[i]) < 1e-8, $"{name} round trip row {i}: ({x[i]}, {y[i]}) -> ({bx[i]}, {by[i]})");
         }
+
+        // Intermediate coordinates and pixel-to-pixel maps: spans (four-lane blocks and the remainder) equal
+        // one-point calls bit for bit.
+        var xi = new double[x.Length];
+        var eta = new double[x.Length];
+        wcs.PixelToIntermediate(x, y, xi, eta);
+        FitsWcs other = FitsWcs.CreateTan(wcs.Crval1 + 0.01, wcs.Crval2 - 0.01, 100, 200, 0.2, 33);
+        var px = new double[x.Length];
+        var py = new double[x.Length];
+        wcs.PixelToPixel(other, x, y, px, py);
+        var one = new double[1];
+        var two = new double[1];
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.Equal(wcs.PixelToIntermediate(x[i], y[i]), (xi[i], eta[i]));
+            wcs.PixelToPixel(other, x.AsSpan(i, 1), y.AsSpan(i, 1), one, two);
+            Assert.Equal((one[0], two[0]), (px[i], py[i]));
+        }
     }
 }

@@ -191,6 +191,68 @@ public class GeometryTests
     }
 
     [Fact]
+    public void Pixel_to_pixel_goes_through_the_sky()
+    {
+        FitsWcs chip = Load("sip4_wfc_apbp");
+        (double ra0, double dec0) = chip.PixelToWorld(2047, 1023);
+        FitsWcs output = FitsWcs.CreateTan(ra0, dec0, 2500.5, 2500.5, 0.04, 0);
+        double[] x = [0, 1000.5, 4095, 2047];
+        double[] y = [0, 7.25, 2047, 1023];
+        var tx = new double[4];
+        var ty = new double[4];
+        chip.PixelToPixel(output, x, y, tx, ty);
+        for (int i = 0; i < 4; i++)
+        {
+            (double ra, double dec) = chip.PixelToWorld(x[i], y[i]);
+            (double ex, double ey) = output.WorldToPixel(ra, dec);
+            // The direct path skips the rounding of RA near 150 degrees (1 ulp = 2.5e-9 output pixel here).
+            Assert.True(Math.Abs(ex - tx[i]) < 1e-8 && Math.Abs(ey - ty[i]) < 1e-8, $"({ex}, {ey}) vs ({tx[i]}, {ty[i]})");
+        }
+
+        Assert.Equal(2499.5, tx[3], 9);
+        Assert.Equal(2499.5, ty[3], 9);
+    }
+
+    [Theory]
+    [MemberData(nameof(Distorted))]
+    public void Span_methods_allocate_nothing(string name)
+    {
+        FitsWcs wcs = Load(name);
+        const int n = 512;
+        double[] x = Enumerable.Range(0, n).Select(i => i * 3.1).ToArray();
+        double[] y = Enumerable.Range(0, n).Select(i => i * 1.7).ToArray();
+        var a = new double[n];
+        var b = new double[n];
+        var c = new double[n];
+        var d = new double[n];
+        wcs.PixelToWorld(x, y, a, b);
+        wcs.WorldToPixel(a, b, c, d);
+        wcs.PixelToIntermediate(x, y, c, d);
+        wcs.IntermediateToPixel(c, d, a, b);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        wcs.PixelToWorld(x, y, a, b);
+        wcs.WorldToPixel(a, b, c, d);
+        wcs.PixelToIntermediate(x, y, c, d);
+        wcs.IntermediateToPixel(c, d, a, b);
+        wcs.PixelToPixel(wcs, x, y, c, d);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Footprint_gives_the_outer_pixel_corners()
+    {
+        FitsWcs wcs = Load("tan_output");
+        (double Ra, double Dec)[] corners = wcs.Footprint();
+        Assert.Equal(4, corners.Length);
+        Assert.Equal(wcs.PixelToWorld(-0.5, -0.5), corners[0]);
+        Assert.Equal(wcs.PixelToWorld(wcs.Metadata.Naxis1 - 0.5, wcs.Metadata.Naxis2 - 0.5), corners[2]);
+        Assert.Throws<WcsException>(() => FitsWcs.CreateTan(1, 2, 3, 4, 0.1, 0).Footprint());
+        Assert.Equal(FitsWcs.CreateTan(1, 2, 3, 4, 0.1, 0).PixelToWorld(9.5, -0.5), FitsWcs.CreateTan(1, 2, 3, 4, 0.1, 0).Footprint(10, 20)[1]);
+        (double x, double y) = wcs.WorldToPixel(10, 95);
+        Assert.True(double.IsNaN(x) && double.IsNaN(y));
+    }
+
+    [Fact]
     public void Spans_of_unequal_length_are_rejected()
     {
         FitsWcs wcs = FitsWcs.CreateTan(10, 20, 1, 1, 1.0, 0);

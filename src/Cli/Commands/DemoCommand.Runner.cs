@@ -1,0 +1,435 @@
+using System.Globalization;
+using TweakDrizzle.Diagnostics.Alignment;
+using TweakDrizzle.Diagnostics.Drizzle;
+using TweakDrizzle.Diagnostics.Plotting;
+using TweakDrizzle.Diagnostics.Rendering;
+using TweakDrizzle.Diagnostics.Reports;
+using TweakDrizzle.Fits;
+using TweakDrizzle.Matching;
+using TweakDrizzle.Pipeline;
+using TweakDrizzle.Pipeline.Alignment;
+using TweakDrizzle.Pipeline.Combine;
+using TweakDrizzle.Simulation;
+using TweakDrizzle.WcsFit;
+using PipelineSkySource = TweakDrizzle.Pipeline.Alignment.SkySource;
+
+namespace TweakDrizzle.Cli.Commands;
+
+/// <summary>Truth figures of one drizzled filter of the demo.</summary>
+internal sealed record DemoFilterFigures(
+    string Filter,
+    string Product,
+    int Width,
+    int Height,
+    double ScaleArcsec,
+    double OrientationDeg,
+    int StarsMeasured,
+    double PositionRmsMas,
+    double PositionMedianMas,
+    double PositionMeanDxMas,
+    double PositionMeanDyMas,
+    double RotationVsTruthDeg,
+    double ScaleVsTruth,
+    int StarsPhotometry,
+    double PhotometryMedianRatio,
+    double PhotometryScatter,
+    long CosmicRayPixelsInjected,
+    long CosmicRayPixelsLeft,
+    long CosmicRayPixelsFlagged,
+    long HolePixels,
+    double HoleFraction,
+    double WeightRmsOverMedian);
+
+/// <summary>Everything the demo measured.</summary>
+internal sealed record DemoSummary(
+    string Folder,
+    int Exposures,
+    double AlignmentMedianRmsMas,
+    int AlignedExposures,
+    IReadOnlyList<DemoFilterFigures> Filters,
+    double Seconds);
+
+/// <summary>The demo job: simulate, align, drizzle per filter onto one grid, measure against the truth, report.</summary>
+internal static class DemoRunner
+{
+    public const double Scale = 0.03;
+    public const double Pixfrac = 0.6;
+
+    public static DemoSummary Run(string folder, SimulationOptions simOptions, Action<string> log, int? cores = null, int crGrow = 1)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Directory.CreateDirectory(folder);
+        string dataFolder = Path.Combine(folder, "data");
+        log($"simulating {simOptions.Detector.ChipWidth}x{simOptions.Detector.ChipHeight} chips into {dataFolder}");
+        var sim = new Simulator(simOptions with { MaxDegreeOfParallelism = cores ?? -1 });
+        SimulatedDataSet data = DataSetWriter.Write(sim, dataFolder);
+        log(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds:0.0}s] wrote {data.Files.Count} exposures"));
+
+        var exposures = data.Files.Select(f => Exposure.Load(f)).ToList();
+
+        // Absolute reference: a Gaia-like catalog of bright, isolated truth stars (what an observer would take from Gaia).
+        var refcat = sim.Sky.Sources.Where(s => s.Kind == SourceKind.Star && s.RateIn(sim.Visits[0].Filter) > 20)
+            .Select(s => new PipelineSkySource(s.Ra, s.Dec, s.RateIn(sim.Visits[0].Filter))).ToList();
+        AlignmentResult aligned = ExposureAligner.Align(exposures, new AlignmentOptions
+        {
+            Fwhm = sim.Visits[0].Filter.Psf.Fwhm,
+            ReferenceCatalog = refcat,
+            NumCores = cores,
+            Log = s => log("  align " + s),
+        });
+        for (int i = 0; i < exposures.Count; i++)
+        {
+            if (aligned.Alignments[i].Success)
+            {
+                ExposureAligner.UpdateHeaders(data.Files[i], aligned.Exposures[i], "TWEAK");
+            }
+        }
+
+        log(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds:0.0}s] aligned {aligned.Alignments.Count(a => a.Success)}/{exposures.Count} exposures; headers updated (old WCS kept under an alternate key)"));
+
+        // One north-up 0.03"/pixel grid covering both filters.
+        var gridOptions = new AstroDrizzleOptions { FinalWcs = true, FinalScale = Scale, FinalRot = 0 };
+        OutputGrid shared = OutputGrid.Create(aligned.Exposures, gridOptions);
+        (double cra, double cdec) = shared.Center;
+        var filters = new List<DemoFilterFigures>();
+        var plots = new List<QaPlot>();
+        var products = new List<QaProductRow>();
+        bool cairo = CairoLibrary.IsAvailable;
+        foreach (VisitPlan visit in sim.Visits)
+        {
+            var idx = Enumerable.Range(0, exposures.Count).Where(i => sim.Exposures[i].Visit == visit).ToList();
+            var set = idx.Select(i => aligned.Exposures[i]).ToList();
+            string name = visit.Filter.Name.ToLowerInvariant();
+            AstroDrizzleResult r = AstroDrizzle.Run(set, new AstroDrizzleOptions
+            {
+                Output = name,
+                OutputFolder = folder,
+                FinalWcs = true,
+                FinalScale = Scale,
+                FinalRot = 0,
+                FinalPixfrac = Pixfrac,
+                FinalRa = cra,
+                FinalDec = cdec,
+                FinalOutNx = shared.Width,
+                FinalOutNy = shared.Height,
+                DrizCr = true,
+                DrizCrGrow = crGrow,
+                NumCores = cores,
+                Log = s => log($"  {name} {s}"),
+            });
+            log(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds:0.0}s] wrote {r.ProductPath}"));
+            DemoFilterFigures fig = Measure(r, sim, visit, idx, dataFolder);
+            filters.Add(fig);
+            WeightStatistics ws = DrizzleQuality.Measure(r.Wht, r.Grid.Width, r.Grid.Height);
+            products.Add(QaProductRow.FromStatistics(Path.GetFileName(r.ProductPath), ws) with { Inputs = set.Count, Pixfrac = Pixfrac, Kernel = "square" });
+            if (cairo)
+            {
+                var images = new DrizzleProductImages { Name = Path.GetFileName(r.ProductPath), Width = r.Grid.Width, Height = r.Grid.Height, Sci = r.Sci, Wht = r.Wht, Context = r.Context[0], ContextPlanes = 1 };
+                Figure preview = DrizzlePlots.ProductPreview(images);
+                preview.Save(Path.Combine(folder, $"{name}_preview.png"));
+                plots.Add(new QaPlot($"{name}: SCI, WHT and input count", preview.Render(PlotFormat.Png), "Drizzle"));
+                Figure holes = DrizzlePlots.HolesMap(r.Wht, r.Grid.Width, r.Grid.Height, Path.GetFileName(r.ProductPath));
+                holes.Save(Path.Combine(folder, $"{name}_holes.png"));
+                plots.Add(new QaPlot($"{name}: holes", holes.Render(PlotFormat.Png), "Drizzle"));
+            }
+        }
+
+        var images2 = new List<QaImageRow>();
+        for (int i = 0; i < exposures.Count; i++)
+        {
+            ExposureAlignment a = aligned.Alignments[i];
+            images2.Add(new QaImageRow
+            {
+                Name = a.Name,
+                FitGeometry = a.Fit is null ? null : "rscale",
+                Matches = a.Fit?.NMatch ?? 0,
+                XRms = a.Fit?.XRms ?? double.NaN,
+                YRms = a.Fit?.YRms ?? double.NaN,
+                XShift = a.Fit?.XSh ?? double.NaN,
+                YShift = a.Fit?.YSh ?? double.NaN,
+                Rotation = a.Fit?.Rot ?? double.NaN,
+                Scale = a.Fit?.Scale ?? double.NaN,
+                Status = a.Success ? (a.IsReference ? "reference (to catalog)" : "aligned") : "failed",
+            });
+            if (cairo && a.Fit is not null && a.X.Count > 0)
+            {
+                var res = new AlignmentResiduals
+                {
+                    ImageName = a.Name,
+                    FitGeometry = "rscale",
+                    X = a.X,
+                    Y = a.Y,
+                    Dx = a.Fit.ResidualX,
+                    Dy = a.Fit.ResidualY,
+                    XRms = a.Fit.XRms,
+                    YRms = a.Fit.YRms,
+                    TotalMatches = a.Fit.NMatch,
+                };
+                string plotDir = Path.Combine(folder, "plots");
+                Directory.CreateDirectory(plotDir);
+                AlignmentPlots.SaveAll(plotDir, res, null);
+                if (i <= 1)
+                {
+                    plots.Add(new QaPlot($"{a.Name}: alignment residuals", AlignmentPlots.Residuals(res).Render(PlotFormat.Png), "Alignment"));
+                }
+            }
+        }
+
+        double medianRms = Median(aligned.Alignments.Where(a => a.Fit is not null && !a.IsReference).Select(a => a.RmsMas).ToList());
+        var summary = new DemoSummary(Path.GetFullPath(folder), exposures.Count, medianRms, aligned.Alignments.Count(a => a.Success), filters, clock.Elapsed.TotalSeconds);
+        var notes = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture, $"Simulated {exposures.Count} exposures, aligned (rscale) with median fit RMS {medianRms:0.00} mas; the reference exposure was tied to a Gaia-like catalog of truth stars."),
+        };
+        notes.AddRange(filters.Select(FormatFilter));
+        if (!cairo)
+        {
+            notes.Add("Plots skipped: the cairo library (libcairo2) is not installed.");
+        }
+
+        QaReportWriter.Write(new QaReport { Title = "TweakDrizzle demo", Notes = notes, Images = images2, Products = products, Plots = plots }, folder, "qa_report");
+        return summary;
+    }
+
+    public static string FormatFilter(DemoFilterFigures f) => string.Create(CultureInfo.InvariantCulture,
+        $"{f.Filter}: {f.Width}x{f.Height} at {f.ScaleArcsec:0.######}\"/px, orientation {f.OrientationDeg:0.######} deg; " +
+        $"positions vs truth ({f.StarsMeasured} stars): rms {f.PositionRmsMas:0.00} mas, median {f.PositionMedianMas:0.00} mas, mean offset ({f.PositionMeanDxMas:0.00}, {f.PositionMeanDyMas:0.00}) mas, " +
+        $"rotation vs truth {f.RotationVsTruthDeg:0.#####} deg, scale vs truth {f.ScaleVsTruth:0.0000000}; " +
+        $"photometry ({f.StarsPhotometry} stars): median measured/true {f.PhotometryMedianRatio:0.0000}, scatter {100 * f.PhotometryScatter:0.00}%; " +
+        $"cosmic rays: {f.CosmicRayPixelsLeft} of {f.CosmicRayPixelsInjected} injected pixels left ({100.0 * f.CosmicRayPixelsLeft / Math.Max(1, f.CosmicRayPixelsInjected):0.000}%), {f.CosmicRayPixelsFlagged} flagged; " +
+        $"holes {f.HolePixels} px ({100 * f.HoleFraction:0.0000}%), weight rms/median {f.WeightRmsOverMedian:0.000}");
+
+    private static DemoFilterFigures Measure(AstroDrizzleResult r, Simulator sim, VisitPlan visit, List<int> idx, string dataFolder)
+    {
+        OutputGrid g = r.Grid;
+        int w = g.Width, h = g.Height;
+        double outScale = g.ScaleArcsec;
+        double inScale = sim.Options.Detector.PixelScaleArcsec;
+        FilterSpec filter = visit.Filter;
+        double fwhmOut = filter.Psf.Fwhm * inScale / outScale;
+        double sigma = fwhmOut / 2.3548;
+        var stars = sim.Sky.Sources.Where(s => s.Kind == SourceKind.Star).ToList();
+        var bright = stars.Select(s => (s, rate: s.RateIn(filter))).ToList();
+        double texp = r.TotalExposureTime;
+
+        // Isolated stars: no other source with a tenth of the flux within 1".
+        var grid = new Dictionary<(int, int), List<(double X, double Y, double Rate)>>();
+        var pos = new List<(double X, double Y, double Rate, int Index)>();
+        for (int i = 0; i < bright.Count; i++)
+        {
+            (double x, double y) = g.Wcs.WorldToPixel(bright[i].s.Ra, bright[i].s.Dec);
+            pos.Add((x, y, bright[i].rate, i));
+        }
+
+        foreach (var p in sim.Sky.Sources)
+        {
+            (double x, double y) = g.Wcs.WorldToPixel(p.Ra, p.Dec);
+            var key = ((int)Math.Floor(x / 32), (int)Math.Floor(y / 32));
+            if (!grid.TryGetValue(key, out var list))
+            {
+                grid[key] = list = [];
+            }
+
+            list.Add((x, y, p.RateIn(filter)));
+        }
+
+        double isoRadius = 1.0 / outScale;
+        var dx = new List<double>();
+        var dy = new List<double>();
+        var mx = new List<double>();
+        var my = new List<double>();
+        var tx = new List<double>();
+        var ty = new List<double>();
+        var ratios = new List<double>();
+        double apR = 0.5 / outScale, skyIn = 0.8 / outScale, skyOut = 1.2 / outScale;
+        double ee = filter.Psf.EncircledEnergy(0.5 / inScale);
+        foreach (var p in pos)
+        {
+            if (p.X < skyOut + 2 || p.Y < skyOut + 2 || p.X > w - skyOut - 3 || p.Y > h - skyOut - 3)
+            {
+                continue;
+            }
+
+            double counts = p.Rate * texp;
+            if (counts < 20000)
+            {
+                continue;
+            }
+
+            bool isolated = true;
+            var key = ((int)Math.Floor(p.X / 32), (int)Math.Floor(p.Y / 32));
+            for (int a = -1; a <= 1 && isolated; a++)
+            {
+                for (int b = -1; b <= 1 && isolated; b++)
+                {
+                    if (!grid.TryGetValue((key.Item1 + a, key.Item2 + b), out var list))
+                    {
+                        continue;
+                    }
+
+                    foreach (var q in list)
+                    {
+                        double d2 = ((q.X - p.X) * (q.X - p.X)) + ((q.Y - p.Y) * (q.Y - p.Y));
+                        if (d2 > 1e-6 && d2 < isoRadius * isoRadius && q.Rate > 0.02 * p.Rate)
+                        {
+                            isolated = false;
+                            break;
+                        }
+                    }
+                }
+            }
+
+            if (!isolated || !Centroid(r.Sci, r.Wht, w, h, p.X, p.Y, sigma, skyIn, skyOut, out double cx, out double cy, out double sky))
+            {
+                continue;
+            }
+
+            dx.Add((cx - p.X) * outScale * 1000);
+            dy.Add((cy - p.Y) * outScale * 1000);
+            mx.Add(cx);
+            my.Add(cy);
+            tx.Add(p.X);
+            ty.Add(p.Y);
+            double flux = 0;
+            for (int y = (int)Math.Floor(p.Y - apR); y <= (int)Math.Ceiling(p.Y + apR); y++)
+            {
+                for (int x = (int)Math.Floor(p.X - apR); x <= (int)Math.Ceiling(p.X + apR); x++)
+                {
+                    if (((x - cx) * (x - cx)) + ((y - cy) * (y - cy)) <= apR * apR)
+                    {
+                        flux += r.Sci[((long)y * w) + x] - sky;
+                    }
+                }
+            }
+
+            ratios.Add(flux / (p.Rate * ee));
+        }
+
+        var dist = dx.Select((v, i) => Math.Sqrt((v * v) + (dy[i] * dy[i]))).ToList();
+        double rot = double.NaN, scl = double.NaN;
+        if (mx.Count >= 3)
+        {
+            FitResult fit = LinearFitter.Fit(mx.ToArray(), my.ToArray(), tx.ToArray(), ty.ToArray(), [], new FitOptions { FitGeometry = FitGeometry.RScale });
+            if (fit.Status == FitStatus.Success)
+            {
+                rot = fit.Rot > 180 ? fit.Rot - 360 : fit.Rot;
+                scl = 1.0 / fit.Scale;
+            }
+        }
+
+        double medRatio = Median(ratios);
+        double scatter = 1.4826 * Median(ratios.Select(v => Math.Abs(v - medRatio)).ToList()) / medRatio;
+
+        // Cosmic rays: injected pixels that are neither flagged by driz_cr nor rejected by DQ.
+        long injected = 0, left = 0, flagged = 0;
+        foreach (int e in idx)
+        {
+            string root = sim.Exposures[e].Rootname;
+            using FitsFile crFile = FitsFile.Open(Path.Combine(dataFolder, SimulationTruth.FolderName, root + "_crmask.fits"));
+            foreach (ChipReport c in r.Chips.Where(c => c.Exposure == root))
+            {
+                byte[] truth = crFile.Find("CRMASK", c.ExtVer)!.ReadImage<byte>().Data;
+                using FitsFile f = FitsFile.Open(Path.Combine(dataFolder, root + DataSetWriter.FileSuffix));
+                short[] dq = f.Find("DQ", c.ExtVer)!.ReadImage<short>().Data;
+                for (int k = 0; k < truth.Length; k++)
+                {
+                    bool ours = c.CosmicRayMask is not null && c.CosmicRayMask[k];
+                    flagged += ours ? 1 : 0;
+                    if (truth[k] != 0)
+                    {
+                        injected++;
+                        left += !ours && dq[k] == 0 ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        WeightStatistics ws = DrizzleQuality.Measure(r.Wht, w, h);
+        return new DemoFilterFigures(filter.Name, r.ProductPath, w, h, outScale, g.Orientation, dist.Count, Rms(dist), Median(dist),
+            dx.Count > 0 ? dx.Average() : double.NaN, dy.Count > 0 ? dy.Average() : double.NaN, rot, scl,
+            ratios.Count, medRatio, scatter, injected, left, flagged, ws.HolePixels, ws.HoleFraction, ws.RmsOverMedian);
+    }
+
+    /// <summary>Gaussian-windowed centroid (3 iterations) with a local median sky; false when a pixel of the window has no weight.</summary>
+    private static bool Centroid(float[] sci, float[] wht, int w, int h, double x0, double y0, double sigma, double rin, double rout,
+        out double cx, out double cy, out double sky)
+    {
+        cx = x0;
+        cy = y0;
+        var ann = new List<double>();
+        for (int y = (int)(y0 - rout); y <= (int)(y0 + rout) + 1; y++)
+        {
+            for (int x = (int)(x0 - rout); x <= (int)(x0 + rout) + 1; x++)
+            {
+                double r2 = ((x - x0) * (x - x0)) + ((y - y0) * (y - y0));
+                long k = ((long)y * w) + x;
+                if (r2 >= rin * rin && r2 <= rout * rout && wht[k] > 0)
+                {
+                    ann.Add(sci[k]);
+                }
+            }
+        }
+
+        sky = Median(ann);
+        if (ann.Count < 10)
+        {
+            return false;
+        }
+
+        int rad = (int)Math.Ceiling(4 * sigma);
+        for (int y = (int)y0 - rad; y <= (int)y0 + rad; y++)
+        {
+            for (int x = (int)x0 - rad; x <= (int)x0 + rad; x++)
+            {
+                if (wht[((long)y * w) + x] <= 0)
+                {
+                    return false;
+                }
+            }
+        }
+
+        for (int it = 0; it < 10; it++)
+        {
+            double sw = 0, sx = 0, sy = 0;
+            for (int y = (int)Math.Round(cy) - rad; y <= (int)Math.Round(cy) + rad; y++)
+            {
+                for (int x = (int)Math.Round(cx) - rad; x <= (int)Math.Round(cx) + rad; x++)
+                {
+                    double r2 = ((x - cx) * (x - cx)) + ((y - cy) * (y - cy));
+                    double wgt = Math.Exp(-r2 / (2 * sigma * sigma)) * (sci[((long)y * w) + x] - sky);
+                    sw += wgt;
+                    sx += wgt * (x - cx);
+                    sy += wgt * (y - cy);
+                }
+            }
+
+            if (!(sw > 0))
+            {
+                return false;
+            }
+
+            // Windowed centroid update (factor 2 for a Gaussian window matched to the PSF).
+            cx += 2 * sx / sw;
+            cy += 2 * sy / sw;
+            if (Math.Abs(cx - x0) > 3 || Math.Abs(cy - y0) > 3)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static double Median(List<double> v)
+    {
+        if (v.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var s = v.OrderBy(a => a).ToList();
+        return s.Count % 2 == 1 ? s[s.Count / 2] : 0.5 * (s[(s.Count / 2) - 1] + s[s.Count / 2]);
+    }
+
+    private static double Rms(List<double> v) => v.Count == 0 ? double.NaN : Math.Sqrt(v.Sum(a => a * a) / v.Count);
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using TweakDrizzle.Fits;
+using TweakDrizzle.Resample;
+
+namespace TweakDrizzle.Pipeline.Combine;
+
+/// <summary>Writes AstroDrizzle-style products: an empty primary HDU with the drizzle keywords, then SCI, WHT and CTX.</summary>
+internal static class ProductWriter
+{
+    public static void Write(string path, OutputGrid grid, float[] sci, float[] wht, IReadOnlyList<int[]> ctx, double texp,
+        IReadOnlyList<(string Name, double Exptime, double WeightScale)> inputs, AstroDrizzleOptions options)
+    {
+        var primary = new FitsHeader();
+        primary.Set("ORIGIN", "TweakDrizzle", "drizzle product");
+        primary.Set("FILENAME", Path.GetFileName(path), "name of file");
+        primary.Set("NDRIZIM", inputs.Count, "number of drizzled images");
+        primary.Set("EXPTIME", texp, "total exposure time (seconds)");
+        primary.Set("TEXPTIME", texp, "total exposure time (seconds)");
+        string kernel = DrizzleKernels.Name(options.FinalKernel);
+        string units = options.FinalUnits == OutputUnits.Cps ? "cps" : "counts";
+        for (int i = 0; i < inputs.Count && i < 999; i++)
+        {
+            string p = "D" + (i + 1).ToString("000", CultureInfo.InvariantCulture);
+            (string name, double t, double wscale) = inputs[i];
+            primary.Set(p + "VER", "TweakDrizzle 0.1", "drizzle version");
+            primary.Set(p + "GEOM", "WCS", "drizzle geometry source");
+            primary.Set(p + "DATA", Truncate(name), "input science image");
+            primary.Set(p + "DEXP", t, "input image exposure time (s)");
+            primary.Set(p + "EXPT", t, "input image exposure time (s)");
+            primary.Set(p + "OUDA", Path.GetFileName(path) + "[SCI]", "output science image");
+            primary.Set(p + "OUWE", Path.GetFileName(path) + "[WHT]", "output weight image");
+            primary.Set(p + "OUCO", Path.GetFileName(path) + "[CTX]", "output context image");
+            primary.Set(p + "MASK", "DQ final_bits " + options.FinalBits.Text, "input mask");
+            primary.Set(p + "WTSC", wscale, "weighting factor for input image");
+            primary.Set(p + "KERN", kernel, "drizzle kernel");
+            primary.Set(p + "PIXF", options.FinalPixfrac, "drizzle pixfrac");
+            primary.Set(p + "COEF", "SIP", "distortion model");
+            primary.Set(p + "OUUN", units, "units of output image");
+            primary.Set(p + "FVAL", options.FinalFillval.ToString(), "fill value for zero-weight pixels");
+            primary.Set(p + "WKEY", " ", "input image WCS key");
+            primary.Set(p + "SCAL", grid.ScaleArcsec, "drizzle output pixel scale (arcsec)");
+            primary.Set(p + "ISCL", 1.0, "drizzle input scaling");
+        }
+
+        FitsHeader sciHeader = ExtensionHeader(grid, options.FinalUnits == OutputUnits.Cps ? "ELECTRONS/S" : "ELECTRONS", texp);
+        FitsHeader whtHeader = ExtensionHeader(grid, "UNITLESS", texp);
+        FitsHeader ctxHeader = ExtensionHeader(grid, "UNITLESS", texp);
+        int w = grid.Width, h = grid.Height;
+        var hdus = new List<FitsWriteHdu>
+        {
+            FitsWriteHdu.Empty(primary),
+            FitsWriteHdu.Image(sci, [w, h], sciHeader).Named("SCI"),
+            FitsWriteHdu.Image(wht, [w, h], whtHeader).Named("WHT"),
+        };
+        if (ctx.Count <= 1)
+        {
+            int[] plane = ctx.Count == 1 ? ctx[0] : new int[(long)w * h];
+            hdus.Add(FitsWriteHdu.Image(plane, [w, h], ctxHeader).Named("CTX"));
+        }
+        else
+        {
+            var all = new int[(long)w * h * ctx.Count];
+            for (int p = 0; p < ctx.Count; p++)
+            {
+                Array.Copy(ctx[p], 0, all, (long)p * w * h, (long)w * h);
+            }
+
+            hdus.Add(FitsWriteHdu.Image(all, [w, h, ctx.Count], ctxHeader).Named("CTX"));
+        }
+
+        FitsWriter.Write(path, hdus);
+    }
+
+    private static FitsHeader ExtensionHeader(OutputGrid grid, string bunit, double texp)
+    {
+        var h = new FitsHeader();
+        h.Set("BUNIT", bunit, "brightness units");
+        h.Set("EXPTIME", texp, "total exposure time (seconds)");
+        grid.Wcs.WithName("DRZWCS").WriteTo(h);
+        h.Set("ORIENTAT", grid.Orientation, "position angle of image y axis (deg. e of n)");
+        return h;
+    }
+
+    private static string Truncate(string s) => s.Length > 60 ? s[^60..] : s;
+}

@@ -1,0 +1,393 @@
+using System.Globalization;
+using TweakDrizzle.Fits;
+using TweakDrizzle.Wcs;
+
+namespace TweakDrizzle.Pipeline;
+
+/// <summary>What the pixel values of an exposure measure.</summary>
+public enum DataUnits
+{
+    /// <summary>Accumulated counts (BUNIT ELECTRONS, COUNTS, DN, ADU or absent): divide by the exposure time for a rate.</summary>
+    Counts,
+
+    /// <summary>Count rates (BUNIT ending in /S or /SEC, e.g. ELECTRONS/S).</summary>
+    CountRate,
+}
+
+/// <summary>A file cannot be used as an exposure (no image, mismatched extensions, no WCS, ...).</summary>
+public sealed class ExposureException : Exception
+{
+    /// <summary>Creates the exception with a one-line message.</summary>
+    /// <param name="message">What is wrong, in plain words.</param>
+    public ExposureException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a one-line message and its cause.</summary>
+    /// <param name="message">What is wrong, in plain words.</param>
+    /// <param name="innerException">The cause.</param>
+    public ExposureException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>Options for <see cref="Exposure.Load(string, ExposureLoadOptions?)"/>.</summary>
+public sealed record ExposureLoadOptions
+{
+    /// <summary>Read the ERR extensions (when present).</summary>
+    public bool ReadErr { get; init; } = true;
+
+    /// <summary>Read the DQ extensions (when present).</summary>
+    public bool ReadDq { get; init; } = true;
+
+    /// <summary>Exposure time to use instead of the EXPTIME keyword (seconds), or null.</summary>
+    public double? ExposureTime { get; init; }
+}
+
+/// <summary>One chip (detector readout) of an exposure: SCI pixels, optional ERR and DQ, and its WCS.</summary>
+/// <remarks>Arrays are row-major (index y·Width + x), 0-based pixel centres at integers. Not copied: treat as read-only.</remarks>
+public sealed class Chip
+{
+    /// <summary>Creates a chip.</summary>
+    /// <param name="name">Display name, e.g. <c>j8ny01suq_flc.fits[SCI,1]</c>.</param>
+    /// <param name="extVer">EXTVER of the chip (1 for a plain image).</param>
+    /// <param name="width">NAXIS1.</param>
+    /// <param name="height">NAXIS2.</param>
+    /// <param name="sci">Science pixels (Width·Height).</param>
+    /// <param name="err">Error pixels or null.</param>
+    /// <param name="dq">DQ flags or null.</param>
+    /// <param name="wcs">The chip's WCS.</param>
+    /// <param name="header">The SCI header.</param>
+    /// <exception cref="ExposureException">An array has the wrong length.</exception>
+    public Chip(string name, int extVer, int width, int height, float[] sci, float[]? err, uint[]? dq, FitsWcs wcs, FitsHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(sci);
+        ArgumentNullException.ThrowIfNull(wcs);
+        ArgumentNullException.ThrowIfNull(header);
+        long n = (long)width * height;
+        if (width <= 0 || height <= 0 || sci.Length != n || (err is not null && err.Length != n) || (dq is not null && dq.Length != n))
+        {
+            throw new ExposureException($"{name}: SCI, ERR and DQ must all be {width}x{height} pixels.");
+        }
+
+        Name = name;
+        ExtVer = extVer;
+        Width = width;
+        Height = height;
+        Sci = sci;
+        Err = err;
+        Dq = dq;
+        Wcs = wcs;
+        Header = header;
+    }
+
+    /// <summary>Display name, e.g. <c>j8ny01suq_flc.fits[SCI,1]</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>EXTVER (1 for a plain single image).</summary>
+    public int ExtVer { get; }
+
+    /// <summary>Width (NAXIS1).</summary>
+    public int Width { get; }
+
+    /// <summary>Height (NAXIS2).</summary>
+    public int Height { get; }
+
+    /// <summary>Science pixels.</summary>
+    public float[] Sci { get; }
+
+    /// <summary>1σ errors, or null.</summary>
+    public float[]? Err { get; }
+
+    /// <summary>Data-quality flags (any integer type widened to its unsigned 32-bit pattern), or null.</summary>
+    public uint[]? Dq { get; }
+
+    /// <summary>The chip's WCS (from its SCI header).</summary>
+    public FitsWcs Wcs { get; }
+
+    /// <summary>The SCI header.</summary>
+    public FitsHeader Header { get; }
+
+    /// <summary>A good-pixel mask for a DQ bit selection (all good without DQ).</summary>
+    /// <param name="bits">Which DQ bits to ignore.</param>
+    /// <returns>True where the pixel is good (its SCI value is also finite).</returns>
+    public bool[] GoodPixels(DqBits bits)
+    {
+        ArgumentNullException.ThrowIfNull(bits);
+        var good = new bool[Sci.Length];
+        if (Dq is null)
+        {
+            Array.Fill(good, true);
+        }
+        else
+        {
+            bits.GoodMask(Dq, good);
+        }
+
+        for (int i = 0; i < good.Length; i++)
+        {
+            good[i] &= float.IsFinite(Sci[i]);
+        }
+
+        return good;
+    }
+}
+
+/// <summary>
+/// An exposure: a set of chips with a common exposure time, units and name, loaded from an HST-style
+/// multi-extension file (SCI/ERR/DQ with EXTVER per chip) or from a plain single-image FITS file with a WCS.
+/// </summary>
+public sealed class Exposure
+{
+    /// <summary>Creates an exposure from chips already in memory.</summary>
+    /// <param name="name">Name (rootname), used in logs, shiftfiles and plots.</param>
+    /// <param name="path">The file it came from, or null.</param>
+    /// <param name="exposureTime">Seconds (&gt; 0).</param>
+    /// <param name="units">Counts or count rates.</param>
+    /// <param name="chips">At least one chip.</param>
+    /// <param name="primaryHeader">The primary header (empty when none).</param>
+    /// <exception cref="ExposureException">No chips or a non-positive exposure time.</exception>
+    public Exposure(string name, string? path, double exposureTime, DataUnits units, IReadOnlyList<Chip> chips, FitsHeader? primaryHeader = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(chips);
+        if (chips.Count == 0)
+        {
+            throw new ExposureException($"{name}: an exposure needs at least one chip.");
+        }
+
+        if (!(exposureTime > 0) || !double.IsFinite(exposureTime))
+        {
+            throw new ExposureException($"{name}: the exposure time must be positive (got {exposureTime.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        Name = name;
+        Path = path;
+        ExposureTime = exposureTime;
+        Units = units;
+        Chips = chips;
+        PrimaryHeader = primaryHeader ?? new FitsHeader();
+    }
+
+    /// <summary>Name: ROOTNAME, or the file name without <c>.fits</c>/<c>.fits.gz</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The file, or null for an exposure built in memory.</summary>
+    public string? Path { get; }
+
+    /// <summary>Exposure time (seconds): EXPTIME, or 1 when the file has none.</summary>
+    public double ExposureTime { get; }
+
+    /// <summary>Units of SCI (and ERR).</summary>
+    public DataUnits Units { get; }
+
+    /// <summary>The chips in EXTVER order.</summary>
+    public IReadOnlyList<Chip> Chips { get; }
+
+    /// <summary>The primary header (for a plain image: its only header).</summary>
+    public FitsHeader PrimaryHeader { get; }
+
+    /// <summary>The filter: FILTER, else the first of FILTER1/FILTER2 that is not CLEAR*, else null.</summary>
+    public string? Filter
+    {
+        get
+        {
+            if (PrimaryHeader.TryGetString("FILTER", out string? f) && f.Length > 0)
+            {
+                return f;
+            }
+
+            foreach (string key in new[] { "FILTER1", "FILTER2" })
+            {
+                if (PrimaryHeader.TryGetString(key, out string? v) && v.Length > 0 && !v.StartsWith("CLEAR", StringComparison.OrdinalIgnoreCase))
+                {
+                    return v;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Units from a BUNIT value: rates when it ends in /S, /SEC or /SECOND (case-insensitive), else counts.</summary>
+    /// <param name="bunit">The BUNIT value or null.</param>
+    /// <returns>The units.</returns>
+    public static DataUnits ParseUnits(string? bunit)
+    {
+        string u = (bunit ?? string.Empty).Trim().ToUpperInvariant().Replace(" ", string.Empty, StringComparison.Ordinal);
+        return u.EndsWith("/S", StringComparison.Ordinal) || u.EndsWith("/SEC", StringComparison.Ordinal) || u.EndsWith("/SECOND", StringComparison.Ordinal) || u.EndsWith("S-1", StringComparison.Ordinal)
+            ? DataUnits.CountRate
+            : DataUnits.Counts;
+    }
+
+    /// <summary>
+    /// Loads an exposure. With SCI extensions, each SCI,n is a chip with ERR,n and DQ,n when present; otherwise the
+    /// first HDU holding a 2-D image is the only chip. Each chip's WCS comes from its own header (merged over the
+    /// primary header when the extension holds no WCS).
+    /// </summary>
+    /// <param name="path">A FITS file (<c>.fits</c> or <c>.fits.gz</c>); <c>file.fits[SCI,2]</c> (or <c>[N]</c>) loads
+    /// only that chip, as DrizzlePac accepts.</param>
+    /// <param name="options">Options, or null.</param>
+    /// <returns>The exposure.</returns>
+    /// <exception cref="FitsException">The file is not valid FITS or the selected extension does not exist.</exception>
+    /// <exception cref="ExposureException">The file holds no usable image, mismatched extensions or no WCS.</exception>
+    public static Exposure Load(string path, ExposureLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= new ExposureLoadOptions();
+        FitsSpec spec = FitsSpec.Parse(path);
+        path = spec.Path;
+        using FitsFile file = FitsFile.Open(path);
+        string fileName = System.IO.Path.GetFileName(path);
+        FitsHeader primary = file.Hdus[0].Header;
+        var sciHdus = file.Hdus.Where(h => string.Equals(h.ExtName?.Trim(), "SCI", StringComparison.OrdinalIgnoreCase)).OrderBy(h => h.ExtVer).ToList();
+        var chips = new List<Chip>();
+        if (!spec.IsDefault)
+        {
+            FitsHdu selected = file.Select(spec);
+            bool isSci = string.Equals(selected.ExtName?.Trim(), "SCI", StringComparison.OrdinalIgnoreCase);
+            FitsHdu? err = isSci && options.ReadErr ? Find(file, "ERR", selected.ExtVer) : null;
+            FitsHdu? dq = isSci && options.ReadDq ? Find(file, "DQ", selected.ExtVer) : null;
+            string label = selected.ExtName is null ? $"{fileName}[{selected.Index}]" : $"{fileName}[{selected.ExtName.Trim()},{selected.ExtVer}]";
+            chips.Add(ReadChip(fileName, selected, err, dq, primary, label));
+        }
+        else if (sciHdus.Count > 0)
+        {
+            if (sciHdus.Select(h => h.ExtVer).Distinct().Count() != sciHdus.Count)
+            {
+                throw new ExposureException($"{fileName}: two SCI extensions have the same EXTVER.");
+            }
+
+            foreach (FitsHdu sci in sciHdus)
+            {
+                FitsHdu? err = options.ReadErr ? Find(file, "ERR", sci.ExtVer) : null;
+                FitsHdu? dq = options.ReadDq ? Find(file, "DQ", sci.ExtVer) : null;
+                chips.Add(ReadChip(fileName, sci, err, dq, primary, $"{fileName}[SCI,{sci.ExtVer}]"));
+            }
+        }
+        else
+        {
+            FitsHdu image = file.Hdus.FirstOrDefault(h => h.IsImage && h.ElementCount > 0)
+                ?? throw new ExposureException($"{fileName}: the file holds no image.");
+            chips.Add(ReadChip(fileName, image, null, null, primary, image.Index == 0 ? fileName : $"{fileName}[{image.Index}]"));
+        }
+
+        FitsHeader first = chips[0].Header;
+        double exptime = options.ExposureTime
+            ?? (primary.TryGetDouble("EXPTIME", out double t) ? t : first.TryGetDouble("EXPTIME", out double t2) ? t2 : 1.0);
+        string? bunit = first.TryGetString("BUNIT", out string? b) ? b : primary.TryGetString("BUNIT", out string? pb) ? pb : null;
+        string name = primary.TryGetString("ROOTNAME", out string? root) && root.Trim().Length > 0 ? root.Trim() : StripFitsExtension(fileName);
+        return new Exposure(name, System.IO.Path.GetFullPath(path), exptime, ParseUnits(bunit), chips, primary.Clone());
+    }
+
+    private static FitsHdu? Find(FitsFile file, string extName, int extVer) =>
+        file.Hdus.FirstOrDefault(h => string.Equals(h.ExtName?.Trim(), extName, StringComparison.OrdinalIgnoreCase) && h.ExtVer == extVer);
+
+    private static Chip ReadChip(string fileName, FitsHdu sci, FitsHdu? err, FitsHdu? dq, FitsHeader primary, string name)
+    {
+        if (sci.Shape.Length != 2 || sci.Width > int.MaxValue || sci.Height > int.MaxValue)
+        {
+            throw new ExposureException($"{name}: the image must be 2-D (NAXIS = 2), it has NAXIS = {sci.Shape.Length}.");
+        }
+
+        int w = (int)sci.Width, h = (int)sci.Height;
+        FitsImage<float> image = sci.ReadImage<float>();
+        float[]? errData = null;
+        if (err is not null)
+        {
+            CheckShape(err, w, h, $"{fileName}[ERR,{err.ExtVer}]");
+            errData = err.ReadImage<float>().Data;
+        }
+
+        uint[]? dqData = null;
+        if (dq is not null)
+        {
+            CheckShape(dq, w, h, $"{fileName}[DQ,{dq.ExtVer}]");
+            dqData = ReadDq(dq, $"{fileName}[DQ,{dq.ExtVer}]");
+        }
+
+        FitsWcs wcs = ReadWcs(image.Header, primary, name);
+        return new Chip(name, sci.ExtVer, w, h, image.Data, errData, dqData, wcs, image.Header);
+    }
+
+    private static void CheckShape(FitsHdu hdu, int w, int h, string name)
+    {
+        if (hdu.Shape.Length != 2 || hdu.Width != w || hdu.Height != h)
+        {
+            throw new ExposureException($"{name}: its shape [{string.Join(", ", hdu.Shape)}] differs from the SCI image's [{w}, {h}].");
+        }
+    }
+
+    private static uint[] ReadDq(FitsHdu dq, string name)
+    {
+        Type t = dq.PhysicalType;
+        if (t == typeof(short))
+        {
+            return Array.ConvertAll(dq.ReadImage<short>().Data, v => (uint)(ushort)v);
+        }
+
+        if (t == typeof(sbyte))
+        {
+            return Array.ConvertAll(dq.ReadImage<sbyte>().Data, v => (uint)(byte)v);
+        }
+
+        if (t == typeof(int))
+        {
+            return Array.ConvertAll(dq.ReadImage<int>().Data, v => unchecked((uint)v));
+        }
+
+        if (t == typeof(byte) || t == typeof(ushort) || t == typeof(uint))
+        {
+            return dq.ReadImage<uint>().Data;
+        }
+
+        throw new ExposureException($"{name}: a DQ image must hold integers of at most 32 bits (BITPIX = {dq.Bitpix}).");
+    }
+
+    private static FitsWcs ReadWcs(FitsHeader ext, FitsHeader primary, string name)
+    {
+        try
+        {
+            if (FitsWcs.HasWcs(ext))
+            {
+                return FitsWcs.FromHeader(ext);
+            }
+
+            var merged = primary.Clone();
+            foreach (FitsCard c in ext)
+            {
+                if (!c.IsCommentary)
+                {
+                    merged.Set(c.Key, c.Value, c.Comment);
+                }
+            }
+
+            if (FitsWcs.HasWcs(merged))
+            {
+                return FitsWcs.FromHeader(merged);
+            }
+        }
+        catch (WcsException ex)
+        {
+            throw new ExposureException($"{name}: {ex.Message}", ex);
+        }
+
+        throw new ExposureException($"{name}: the header has no celestial WCS (CTYPE1/CTYPE2 RA---TAN...).");
+    }
+
+    private static string StripFitsExtension(string fileName)
+    {
+        foreach (string ext in new[] { ".fits.gz", ".fit.gz", ".fts.gz", ".fits", ".fit", ".fts" })
+        {
+            if (fileName.EndsWith(ext, StringComparison.OrdinalIgnoreCase))
+            {
+                return fileName[..^ext.Length];
+            }
+        }
+
+        return fileName;
+    }
+}

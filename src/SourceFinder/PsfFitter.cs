@@ -1,0 +1,298 @@
+namespace TweakDrizzle.SourceFinder;
+
+/// <summary>
+/// Per-source measurement of the refined detector: least-squares fit of a pixel-integrated circular Gaussian PSF
+/// (flux, x, y) by Gauss–Newton, and the windowed-moment shape test that rejects hot pixels and cosmic rays.
+/// </summary>
+internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFactor)
+{
+    private const int MaxIterations = 12;
+
+    public DetectedSource? Measure(DetectionImage image, float[] sub, float[] filt, int nx, int ny, int px, int py,
+        double sigma, double g2, RefinedStarFinderOptions o)
+    {
+        int x0b = Math.Max(0, px - halfBox), x1b = Math.Min(nx - 1, px + halfBox);
+        int y0b = Math.Max(0, py - halfBox), y1b = Math.Min(ny - 1, py + halfBox);
+        int w = x1b - x0b + 1, h = y1b - y0b + 1;
+        var d = new double[w * h];
+        var use = new bool[w * h];
+        bool saturated = false, badInBox = false;
+        float[] raw = image.Data;
+        bool[]? mask = image.BadPixels;
+        int nUsed = 0;
+        for (int j = 0; j < h; j++)
+        {
+            for (int i = 0; i < w; i++)
+            {
+                int p = ((y0b + j) * nx) + x0b + i;
+                float v = raw[p];
+                bool good = float.IsFinite(v) && (mask is null || !mask[p]);
+                if (!good)
+                {
+                    badInBox = true;
+                    continue;
+                }
+
+                if (o.DataMax is { } dm && v >= dm)
+                {
+                    if (Math.Abs(x0b + i - px) <= 1 && Math.Abs(y0b + j - py) <= 1)
+                    {
+                        saturated = true;
+                    }
+
+                    continue;
+                }
+
+                d[(j * w) + i] = sub[p];
+                use[(j * w) + i] = true;
+                nUsed++;
+            }
+        }
+
+        if (nUsed < 6)
+        {
+            return null;
+        }
+
+        // Starting point: parabola through the matched-filter peak, flux from the filter.
+        int pc = (py * nx) + px;
+        double f0 = filt[pc];
+        double fxm = px > 0 ? filt[pc - 1] : f0, fxp = px < nx - 1 ? filt[pc + 1] : f0;
+        double fym = py > 0 ? filt[pc - nx] : f0, fyp = py < ny - 1 ? filt[pc + nx] : f0;
+        double sx = ParabolaOffset(fxm, f0, fxp), sy = ParabolaOffset(fym, f0, fyp);
+        double startX = px + sx, startY = py + sy;
+        double startA = f0 / (g2 * g2);
+
+        double xc = startX, yc = startY, a = startA;
+        var gx = new double[w];
+        var dgx = new double[w];
+        var gy = new double[h];
+        var dgy = new double[h];
+        bool converged = false;
+        double c00 = double.NaN;
+        for (int it = 0; it < MaxIterations; it++)
+        {
+            Profile(x0b, w, xc, gx, dgx);
+            Profile(y0b, h, yc, gy, dgy);
+            double jaa = 0, jax = 0, jay = 0, jxx = 0, jxy = 0, jyy = 0, ra = 0, rx = 0, ry = 0;
+            for (int j = 0; j < h; j++)
+            {
+                for (int i = 0; i < w; i++)
+                {
+                    int k = (j * w) + i;
+                    if (!use[k])
+                    {
+                        continue;
+                    }
+
+                    double pa = gx[i] * gy[j];
+                    double pxd = a * dgx[i] * gy[j];
+                    double pyd = a * gx[i] * dgy[j];
+                    double model = a * pa;
+                    double res = d[k] - model;
+
+                    // Inverse-variance weights: sky noise plus the source's own Poisson noise.
+                    double wt = 1.0 / ((sigma * sigma) + (poissonFactor * Math.Max(model, 0.0)));
+                    jaa += wt * pa * pa;
+                    jax += wt * pa * pxd;
+                    jay += wt * pa * pyd;
+                    jxx += wt * pxd * pxd;
+                    jxy += wt * pxd * pyd;
+                    jyy += wt * pyd * pyd;
+                    ra += wt * pa * res;
+                    rx += wt * pxd * res;
+                    ry += wt * pyd * res;
+                }
+            }
+
+            if (!Solve3(jaa, jax, jay, jxx, jxy, jyy, ra, rx, ry, out double da, out double ddx, out double ddy, out c00))
+            {
+                break;
+            }
+
+            ddx = Math.Clamp(ddx, -0.5, 0.5);
+            ddy = Math.Clamp(ddy, -0.5, 0.5);
+            a += da;
+            xc += ddx;
+            yc += ddy;
+            if (!(a > 0) || Math.Abs(xc - px) > 1.5 || Math.Abs(yc - py) > 1.5)
+            {
+                break;
+            }
+
+            if (Math.Abs(ddx) < 1e-6 && Math.Abs(ddy) < 1e-6)
+            {
+                converged = true;
+                break;
+            }
+        }
+
+        SourceQuality flags = SourceQuality.None;
+        if (!converged || !(a > 0) || Math.Abs(xc - px) > 1.0 || Math.Abs(yc - py) > 1.0 || double.IsNaN(c00))
+        {
+            if (!saturated && o.RejectArtifacts)
+            {
+                return null;   // no PSF-like source here: noise ripple, artifact or blend residue
+            }
+
+            flags |= SourceQuality.FitFailed;
+            xc = startX;
+            yc = startY;
+            a = startA;
+            c00 = sigma * sigma / (g2 * g2);
+        }
+
+        // Shape: windowed second moments about the fitted centre.
+        double se2 = (psfSigma * psfSigma) + (1.0 / 12.0);
+        double sw2 = se2;
+        double sD = 0, sXX = 0, sYY = 0, sXY = 0, sW2 = 0, sW2u2 = 0, sW2u4 = 0;
+        for (int j = 0; j < h; j++)
+        {
+            double v = y0b + j - yc;
+            for (int i = 0; i < w; i++)
+            {
+                int k = (j * w) + i;
+                if (!use[k])
+                {
+                    continue;
+                }
+
+                double u = x0b + i - xc;
+                double r2 = (u * u) + (v * v);
+                double wt = Math.Exp(-0.5 * r2 / sw2);
+                double dv = d[k];
+                sD += wt * dv;
+                sXX += wt * dv * u * u;
+                sYY += wt * dv * v * v;
+                sXY += wt * dv * u * v;
+                sW2 += wt * wt;
+                sW2u2 += wt * wt * r2 * 0.5;
+                sW2u4 += wt * wt * r2 * r2 * 0.375;
+            }
+        }
+
+        double widthRatio = double.NaN, ellipticity = double.NaN, fwhm = double.NaN;
+        if (sD > 0)
+        {
+            double mxx = sXX / sD, myy = sYY / sD, mxy = sXY / sD;
+            double tr = 0.5 * (mxx + myy), det = Math.Sqrt((0.25 * (mxx - myy) * (mxx - myy)) + (mxy * mxy));
+            double lmin = tr - det, lmax = tr + det;
+            double lIntMin = Intrinsic(lmin, sw2), lIntMax = Intrinsic(lmax, sw2);
+            widthRatio = Math.Sqrt(Math.Max(0, lIntMin) / se2);
+            ellipticity = lIntMax > 0 ? 1 - Math.Sqrt(Math.Max(0, lIntMin) / lIntMax) : double.NaN;
+            fwhm = 2.3548200450309493 * Math.Sqrt(Math.Max(0, 0.5 * (lIntMin + lIntMax)));
+
+            // Noise of one moment (background noise only), first order.
+            double m = tr;
+            double varM = sigma * sigma * (sW2u4 - (2 * m * sW2u2) + (m * m * sW2)) / (sD * sD);
+            double errM = Math.Sqrt(Math.Max(varM, 0));
+            if (o.RejectArtifacts && !saturated)
+            {
+                // Under the star hypothesis the observed minor moment is about se2·sw2/(se2 + sw2).
+                double mStar = se2 * sw2 / (se2 + sw2);
+                bool tooSharp = widthRatio < o.MinWidthRatio && (mStar - lmin) > 3.0 * errM;
+                bool tooElongated = ellipticity > o.MaxEllipticity && (lmax - lmin) > 4.0 * errM;
+                if (tooSharp || tooElongated || double.IsNaN(widthRatio))
+                {
+                    return null;
+                }
+            }
+        }
+        else if (o.RejectArtifacts && !saturated)
+        {
+            return null;
+        }
+
+        double varFlux = c00;
+        double fluxErr = Math.Sqrt(Math.Max(varFlux, 0));
+        if (saturated)
+        {
+            flags |= SourceQuality.Saturated;
+        }
+
+        if (badInBox)
+        {
+            flags |= SourceQuality.BadPixelsInBox;
+        }
+
+        if (w < (2 * halfBox) + 1 || h < (2 * halfBox) + 1)
+        {
+            flags |= SourceQuality.NearEdge;
+        }
+
+        return new DetectedSource
+        {
+            X = xc,
+            Y = yc,
+            Flux = a,
+            FluxError = fluxErr,
+            Snr = a / fluxErr,
+            Mag = a > 0 ? -2.5 * Math.Log10(a) : double.NaN,
+            Peak = sub[pc],
+            Sky = raw[pc] - sub[pc],
+            Sharpness = widthRatio,
+            Roundness1 = ellipticity,
+            Roundness2 = double.NaN,
+            Fwhm = fwhm,
+            Npix = nUsed,
+            Flags = flags,
+        };
+    }
+
+    private static double Intrinsic(double m, double sw2)
+    {
+        if (m <= 0)
+        {
+            return 0;
+        }
+
+        return m >= sw2 * 0.95 ? 19 * sw2 : m * sw2 / (sw2 - m);
+    }
+
+    private static double ParabolaOffset(double fm, double f0, double fp)
+    {
+        double den = fm - (2 * f0) + fp;
+        return den < 0 ? Math.Clamp(0.5 * (fm - fp) / den, -0.5, 0.5) : 0.0;
+    }
+
+    /// <summary>Pixel fractions and their derivatives with respect to the centre for pixels start..start+n−1.</summary>
+    private void Profile(int start, int n, double c, double[] g, double[] dg)
+    {
+        double inv = 1.0 / psfSigma;
+        double zPrev = (start - 0.5 - c) * inv;
+        double phiPrev = MatchedFilter.Phi(zPrev), pdfPrev = MatchedFilter.Pdf(zPrev);
+        for (int i = 0; i < n; i++)
+        {
+            double z = (start + i + 0.5 - c) * inv;
+            double phi = MatchedFilter.Phi(z), pdf = MatchedFilter.Pdf(z);
+            g[i] = phi - phiPrev;
+            dg[i] = -(pdf - pdfPrev) * inv;
+            phiPrev = phi;
+            pdfPrev = pdf;
+        }
+    }
+
+    /// <summary>Solves the symmetric 3×3 normal equations; also returns (JᵀJ)⁻¹[0,0].</summary>
+    private static bool Solve3(double a11, double a12, double a13, double a22, double a23, double a33,
+        double b1, double b2, double b3, out double x1, out double x2, out double x3, out double inv11)
+    {
+        double c11 = (a22 * a33) - (a23 * a23);
+        double c12 = (a13 * a23) - (a12 * a33);
+        double c13 = (a12 * a23) - (a13 * a22);
+        double det = (a11 * c11) + (a12 * c12) + (a13 * c13);
+        if (!(Math.Abs(det) > 1e-300) || double.IsNaN(det))
+        {
+            x1 = x2 = x3 = inv11 = double.NaN;
+            return false;
+        }
+
+        double c22 = (a11 * a33) - (a13 * a13);
+        double c23 = (a12 * a13) - (a11 * a23);
+        double c33 = (a11 * a22) - (a12 * a12);
+        x1 = ((c11 * b1) + (c12 * b2) + (c13 * b3)) / det;
+        x2 = ((c12 * b1) + (c22 * b2) + (c23 * b3)) / det;
+        x3 = ((c13 * b1) + (c23 * b2) + (c33 * b3)) / det;
+        inv11 = c11 / det;
+        return true;
+    }
+}
