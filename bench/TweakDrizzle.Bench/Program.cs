@@ -23,6 +23,7 @@ public static class Program
         ["match-asterism"] = MatchingBench.Asterism,
         ["diagnostics-tweakreg-plots"] = DiagnosticsBench.Run,
         ["diagnostics-examples"] = DiagnosticsExamples.Run,
+        ["tweakreg"] = TweakRegBench.Run,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
