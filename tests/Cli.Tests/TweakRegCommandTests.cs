@@ -87,8 +87,18 @@ public sealed class TweakRegCommandTests : IDisposable
         string shifts = Path.Combine(_dir, "shifts.txt");
         string json = Path.Combine(_dir, "run.json");
         (int code, string output, string err) = CliHarness.Run("tweakreg", Path.Combine(_dir, "*_flc.fits"), "--conv-width", "4.4", "--updatehdr",
-            "--shiftfile", shifts, "--json", json);
+            "--shiftfile", shifts, "--json", json, "--plots", Path.Combine(_dir, "plots"));
         Assert.True(code == 0, err);
+        if (TweakDrizzle.Diagnostics.Rendering.CairoLibrary.IsAvailable)
+        {
+            foreach (string kind in new[] { "hist2d", "vector", "residuals" })
+            {
+                Assert.True(File.Exists(Path.Combine(_dir, "plots", kind + "_b_flc.png")), kind);
+            }
+
+            Assert.False(File.Exists(Path.Combine(_dir, "plots", "vector_a_flc.png")));
+        }
+
         Assert.Contains("XSH", output, StringComparison.Ordinal);
         Assert.Contains("b_flc.fits", output, StringComparison.Ordinal);
         Assert.Contains("finding sources", err, StringComparison.Ordinal);
