@@ -163,6 +163,73 @@ public sealed class TweakRegBadInputTests : IDisposable
     }
 
     [Fact]
+    public void User_catalogs_from_a_catfile_replace_detection()
+    {
+        string a = Good("a.fits", 0, 0);
+        string b = Good("bb.fits", 0.3, -0.2, 0.01);
+        var stars = SyntheticExposure.Stars(60);
+        var lines = new List<string>();
+        foreach ((string file, double dx, double dy, double roll) in new[] { ("a.fits", 0.0, 0.0, 0.0), ("bb.fits", 0.3, -0.2, 0.01) })
+        {
+            var cats = new List<string>();
+            for (int c = 0; c < 2; c++)
+            {
+                FitsWcs truth = SyntheticExposure.ChipWcs(c, dx, dy, roll);
+                bool csv = file == "a.fits";
+                var rows = new List<string> { csv ? "x,y,flux" : "# X Y FLUX (1-based)" };
+                foreach ((double ra, double dec, double flux) in stars)
+                {
+                    (double x, double y) = truth.WorldToPixel(ra, dec);
+                    if (x >= 0 && y >= 0 && x < SyntheticExposure.Width && y < SyntheticExposure.Height)
+                    {
+                        rows.Add(csv ? FormattableString.Invariant($"{x:R},{y:R},{flux:R}") : FormattableString.Invariant($"{x + 1:R} {y + 1:R} {flux:R}"));
+                    }
+                }
+
+                string name = $"{file}.sci{c + 1}.{(csv ? "csv" : "coo")}";
+                File.WriteAllLines(Path.Combine(_dir, name), rows);
+                cats.Add(name);
+            }
+
+            lines.Add(file + " " + string.Join(' ', cats));
+        }
+
+        string catfile = Path.Combine(_dir, "catfile.txt");
+        File.WriteAllLines(catfile, lines);
+        TweakRegResult r = TweakRegRun.Run([a, b], new TweakRegOptions { CatFile = catfile, NumCores = 1 });
+        Assert.Equal(TweakRegStatus.Aligned, r.Images[1].Status);
+        Assert.True(r.Images[1].Fit!.FitRms < 1e-6, $"exact catalogs fit to {r.Images[1].Fit!.FitRms} px");
+        (double ra1, double dec1) = r.Images[1].Wcs[1].PixelToWorld(10, 190);
+        (double ra2, double dec2) = SyntheticExposure.ChipWcs(1, 0.3, -0.2, 0.01).PixelToWorld(10, 190);
+        Assert.True(SimulatedSet.SepArcsec(ra1, dec1, ra2, dec2) < 1e-4);
+    }
+
+    [Fact]
+    public void Expand_refcat_and_nearest_first_order_align_every_image()
+    {
+        string a = Good("a.fits", 0, 0);
+        string b = Good("bb.fits", 0.3, -0.2, 0.01);
+        string c = Good("ccc.fits", -0.25, 0.15, -0.01);
+        TweakRegResult r = TweakRegRun.Run([a, b, c], new TweakRegOptions { ConvWidth = 4.0, ExpandRefCat = true, EnforceUserOrder = false, NumCores = 1 });
+        Assert.All(r.Images.Skip(1), i => Assert.Equal(TweakRegStatus.Aligned, i.Status));
+        Assert.True(r.ReferenceSources > r.Images[0].Sources, "the reference catalog grew");
+    }
+
+    [Fact]
+    public void Reference_catalog_files_apply_magnitude_cuts_and_refnbright()
+    {
+        string p = Path.Combine(_dir, "gaia.csv");
+        File.WriteAllLines(p, ["RA_ICRS,DE_ICRS,phot_g_mean_mag", "10.0,1.0,18.5", "10.1,1.1,21.0", "10.2,1.2,17.0", "10.3,1.3,19.5"]);
+        IReadOnlyList<Alignment.SkySource> all = ReferenceCatalogFile.Read(p, new TweakRegOptions());
+        Assert.Equal([10.2, 10.0, 10.3, 10.1], all.Select(s => s.Ra));
+        IReadOnlyList<Alignment.SkySource> cut = ReferenceCatalogFile.Read(p, new TweakRegOptions { RefMaxFlux = 20, RefNBright = 2 });
+        Assert.Equal([10.2, 10.0], cut.Select(s => s.Ra));
+        File.WriteAllLines(p, ["x,y", "1,2"]);
+        var e = Assert.Throws<TweakRegException>(() => ReferenceCatalogFile.Read(p, new TweakRegOptions()));
+        Assert.Contains("'ra' and 'dec'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_image_without_stars_is_a_clear_error()
     {
         string a = Good("a.fits", 0, 0);
@@ -191,7 +258,7 @@ public sealed class TweakRegBadInputTests : IDisposable
         string b = Path.Combine(_dir, "sat.fits");
         SyntheticExposure.Write(b, SyntheticExposure.Stars(60).Select(s => (s.Ra, s.Dec, s.Flux * 50)).ToList(), (0, 0, 0), saturate: 3000);
         var e = Assert.Throws<TweakRegException>(() => TweakRegRun.Run([a, b], new TweakRegOptions { ConvWidth = 4.0, NumCores = 1 }));
-        Assert.Contains("sat.fits", e.Message, StringComparison.Ordinal);
+        Assert.Contains("sat.fits: no usable stars", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
