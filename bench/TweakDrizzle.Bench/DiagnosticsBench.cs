@@ -3,6 +3,7 @@ using TweakDrizzle.Diagnostics.Alignment;
 using TweakDrizzle.Diagnostics.Drizzle;
 using TweakDrizzle.Diagnostics.Images;
 using TweakDrizzle.Diagnostics.Plotting;
+using TweakDrizzle.Diagnostics.Reports;
 
 namespace TweakDrizzle.Bench;
 
@@ -207,7 +208,8 @@ public static class DiagnosticsSamples
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 }
 
-/// <summary><c>diagnostics-examples OUTDIR</c>: writes one small example of every plot type (the images in docs/img).</summary>
+/// <summary><c>diagnostics-examples OUTDIR [--report]</c>: writes one small example of every plot type (the images in
+/// docs/img); with <c>--report</c> also a QA report (qa_report_example.html/.json) built from them.</summary>
 public static class DiagnosticsExamples
 {
     public static object Run(string[] args)
@@ -232,10 +234,89 @@ public static class DiagnosticsExamples
         DrizzleProductImages product = DiagnosticsSamples.Product(420, 300, 3);
         Save(DrizzlePlots.ProductPreview(product), Path.Combine(dir, "product_example.png"), written);
         Save(DrizzlePlots.HolesMap(product.Wht, product.Width, product.Height, product.Name), Path.Combine(dir, "holes_example.png"), written);
+        Save(Gallery(), Path.Combine(dir, "primitives_example.png"), written);
         string preview = Path.Combine(dir, "preview_example.png");
         ImagePreview.Save(preview, product.Sci, product.Width, product.Height);
         written.Add(preview);
+        if (args.Contains("--report"))
+        {
+            var report = new QaReport
+            {
+                Title = "TweakDrizzle QA report (synthetic example)",
+                Notes = ["Example data from bench/TweakDrizzle.Bench/DiagnosticsBench.cs"],
+                Images =
+                [
+                    new QaImageRow { Name = "j8ny01svq_flc.fits", Status = "reference" },
+                    QaImageRow.FromResiduals(res) with { XShift = 3.42, YShift = -1.73, Rotation = 0.0012, Scale = 1.000004 },
+                ],
+                Products = [QaProductRow.FromStatistics(product.Name, DrizzleQuality.Measure(product.Wht, product.Width, product.Height)) with { Inputs = 4, Pixfrac = 0.8, Kernel = "square" }],
+                Plots =
+                [
+                    QaPlot.FromFigure("Offset histogram", AlignmentPlots.OffsetHistogram(hist), "Alignment"),
+                    QaPlot.FromFigure("Residual vectors", AlignmentPlots.ResidualVectors(res), "Alignment"),
+                    QaPlot.FromFigure("Residuals against X and Y", AlignmentPlots.Residuals(res), "Alignment"),
+                    QaPlot.FromFigure("SCI, WHT and CTX", DrizzlePlots.ProductPreview(product), "Drizzle"),
+                    QaPlot.FromFigure("Holes", DrizzlePlots.HolesMap(product.Wht, product.Width, product.Height, product.Name), "Drizzle"),
+                ],
+            };
+            (string html, string json) = QaReportWriter.Write(report, dir, "qa_report_example");
+            written.Add(html);
+            written.Add(json);
+        }
+
         return new { benchmark = "diagnostics-examples", written = written.Select(p => new { path = p, bytes = new FileInfo(p).Length }) };
+    }
+
+    /// <summary>The plotting layer's building blocks in one figure: lines, error bars, scatter, legend, arrows with
+    /// a key, and heat maps with log and asinh colour bars.</summary>
+    private static Figure Gallery()
+    {
+        var fig = new Figure(900, 640, 2, 2) { Title = "Plotting layer", Subtitle = "lines · error bars · scatter · arrows · heat maps (log and asinh stretches)" };
+        var rng = new Random(11);
+        double[] x = [.. Enumerable.Range(0, 40).Select(i => i * 0.25)];
+        Axes a = fig[0, 0];
+        a.Title = "Lines and error bars";
+        a.XLabel = "Time (s)";
+        a.YLabel = "Signal";
+        a.Line(x, [.. x.Select(v => Math.Sin(v))], PlotPalette.Blue, 1.8, LineStyle.Solid, "sin t");
+        a.Line(x, [.. x.Select(v => Math.Cos(v) * 0.8)], PlotPalette.Orange, 1.8, LineStyle.Dashed, "0.8 cos t");
+        double[] ex = [.. Enumerable.Range(0, 10).Select(i => (i * 1.0) + 0.3)];
+        a.ErrorBars(ex, [.. ex.Select(v => Math.Sin(v) + (0.1 * DiagnosticsSamples.Gauss(rng)))], [.. ex.Select(_ => 0.15)], PlotPalette.Vermillion, label: "measured");
+        a.Legend = LegendLocation.LowerLeft;
+
+        Axes b = fig[0, 1];
+        b.Title = "Scatter";
+        b.XLabel = "x";
+        b.YLabel = "y";
+        double[] sx = [.. Enumerable.Range(0, 3000).Select(_ => DiagnosticsSamples.Gauss(rng))];
+        double[] sy = [.. sx.Select(v => (0.6 * v) + (0.5 * DiagnosticsSamples.Gauss(rng)))];
+        b.Scatter(sx, sy, PlotPalette.Green, 1.6, 0.35, "3000 points");
+        b.Legend = LegendLocation.UpperLeft;
+
+        Axes c = fig[1, 0];
+        c.Title = "Heat map, log stretch";
+        int n = 60;
+        var img = new double[n * n];
+        for (int i = 0; i < img.Length; i++)
+        {
+            double dx = (i % n) - 30, dy = (i / n) - 30;
+            img[i] = 5 + (4000 * Math.Exp(-((dx * dx) + (dy * dy)) / 30.0)) + rng.NextDouble();
+        }
+
+        c.HeatMap(img, n, n, new AxisRange(0, n), new AxisRange(0, n), Colormap.Viridis, new ImageStretch(StretchKind.Log, 0, 4000), "Counts");
+        c.EqualAspect = true;
+        c.ShowGrid = false;
+
+        Axes d = fig[1, 1];
+        d.Title = "Heat map, asinh stretch, with arrows";
+        d.HeatMap(img, n, n, new AxisRange(0, n), new AxisRange(0, n), Colormap.Gray, new ImageStretch(StretchKind.Asinh, 0, 4000), "Counts");
+        double[] ax = [.. Enumerable.Range(0, 36).Select(i => 5.0 + (i % 6 * 10))];
+        double[] ay = [.. Enumerable.Range(0, 36).Select(i => 5.0 + (i / 6 * 10))];
+        d.Arrows(ax, ay, [.. ax.Select(v => (v - 30) * 0.01)], [.. ay.Select(v => (30 - v) * 0.01)], 20, PlotPalette.Orange, 1.2);
+        d.ArrowKey = new ArrowKey(0.2, "0.2 pixels");
+        d.EqualAspect = true;
+        d.ShowGrid = false;
+        return fig;
     }
 
     private static void Save(Figure figure, string path, List<string> written)

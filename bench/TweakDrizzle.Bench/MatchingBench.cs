@@ -23,6 +23,13 @@ internal static class MatchingBench
             ? Affine2D.Similarity(1.3, 137.0, flip: true, 5200.0, 800.0)
             : Affine2D.Similarity(1.00005, 0.02, flip: false, 3.7, -5.2);
         (SourceCatalog input, SourceCatalog reference) = Make(n, truth, unrelated, seed: 42);
+        bool noFlux = args.Length > 3 && args[3] == "noflux";
+        if (noFlux)
+        {
+            input = new SourceCatalog(input.X, input.Y);
+            reference = new SourceCatalog(reference.X, reference.Y);
+        }
+
         var options = new MatchOptions { Strategy = asterism ? MatchStrategy.Asterism : MatchStrategy.Histogram, FitGeometry = FitGeometry.RScale };
         MatchResult result = CatalogMatcher.Match(input, reference, options);
         var parts = new Dictionary<string, double>();
@@ -32,7 +39,7 @@ internal static class MatchingBench
             {
                 if (asterism)
                 {
-                    AsterismMatcher.FindCandidates(input, reference, options.Asterism);
+                    AsterismMatcher.FindCandidates(input, reference, options.Asterism with { LocalCount = 300 });
                 }
                 else
                 {
@@ -79,6 +86,7 @@ internal static class MatchingBench
             n_in = input.Count,
             n_ref = reference.Count,
             unrelated_fraction = unrelated,
+            fluxes = !noFlux,
             status = result.Status.ToString(),
             strategy = result.Strategy,
             nmatch = result.NMatch,

@@ -21,6 +21,7 @@ public static class Program
         ["wcs"] = WcsBench.Run,
         ["match-histogram"] = MatchingBench.Histogram,
         ["match-asterism"] = MatchingBench.Asterism,
+        ["match-stress"] = MatchingStressBench.Run,
         ["diagnostics-tweakreg-plots"] = DiagnosticsBench.Run,
         ["diagnostics-examples"] = DiagnosticsExamples.Run,
         ["tweakreg"] = TweakRegBench.Run,

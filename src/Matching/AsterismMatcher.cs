@@ -6,8 +6,11 @@ public sealed record AsterismOptions
     /// <summary>Brightest sources of each catalog whose every triplet forms a triangle (default 40).</summary>
     public int BrightCount { get; init; } = 40;
 
-    /// <summary>Brightest sources of each catalog that form local triangles with their nearest neighbours (default 1000).</summary>
-    public int LocalCount { get; init; } = 1000;
+    /// <summary>
+    /// Brightest sources of each catalog that form local triangles with their nearest neighbours (default 5000).
+    /// <see cref="CatalogMatcher"/> treats it as the largest of its coarse-to-fine levels (300, 1000, 3000, this).
+    /// </summary>
+    public int LocalCount { get; init; } = 5000;
 
     /// <summary>Nearest neighbours per source for local triangles (default 6, giving 15 triangles per source).</summary>
     public int Neighbours { get; init; } = 6;
@@ -402,7 +405,10 @@ public static class AsterismMatcher
         }
     }
 
-    /// <summary>Source indices, brightest first (by flux when present, else in catalog order).</summary>
+    /// <summary>
+    /// Source indices, brightest first by flux; without fluxes, most isolated first (largest distance to the nearest
+    /// neighbour), a ranking that a similarity transform preserves, so both catalogs pick comparable subsets.
+    /// </summary>
     internal static int[] BrightnessOrder(SourceCatalog cat)
     {
         var order = new int[cat.Count];
@@ -412,11 +418,25 @@ public static class AsterismMatcher
         }
 
         double[]? f = cat.FluxArray;
+        if (f is null && cat.Count > 2)
+        {
+            (_, _, double ext) = Extent(cat.XArray, cat.YArray);
+            var grid = new PointGrid(cat.XArray, cat.YArray, Math.Max(ext / Math.Sqrt(cat.Count), 1e-6));
+            f = new double[cat.Count];
+            Span<int> nn = stackalloc int[1];
+            Span<double> d2 = stackalloc double[1];
+            for (int i = 0; i < cat.Count; i++)
+            {
+                f[i] = grid.KNearest(i, 1, nn, d2) > 0 ? d2[0] : 0;
+            }
+        }
+
         if (f is not null)
         {
+            double[] key = f;
             Array.Sort(order, (a, b) =>
             {
-                int c = f[b].CompareTo(f[a]);
+                int c = key[b].CompareTo(key[a]);
                 return c != 0 ? c : a.CompareTo(b);
             });
         }

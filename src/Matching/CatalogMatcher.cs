@@ -16,6 +16,16 @@ public enum MatchStrategy
     Asterism,
 }
 
+/// <summary>Units of the histogram search radius.</summary>
+public enum SearchUnits
+{
+    /// <summary>Reference pixels.</summary>
+    Pixels,
+
+    /// <summary>Arcseconds, converted with <see cref="MatchOptions.PixelScale"/>.</summary>
+    Arcseconds,
+}
+
 /// <summary>Outcome of a match.</summary>
 public enum MatchStatus
 {
@@ -35,8 +45,14 @@ public sealed record MatchOptions
     /// <summary>Geometry used while iterating the matches (default rscale).</summary>
     public FitGeometry FitGeometry { get; init; } = FitGeometry.RScale;
 
-    /// <summary>Search radius of the offset histogram in reference pixels (TweakReg <c>searchrad</c>); null: 20 px.</summary>
+    /// <summary>Search radius of the offset histogram (TweakReg <c>searchrad</c>) in <see cref="SearchUnits"/>; null: 20 px.</summary>
     public double? SearchRadius { get; init; }
+
+    /// <summary>Units of <see cref="SearchRadius"/> (TweakReg <c>searchunits</c>, default pixels).</summary>
+    public SearchUnits SearchUnits { get; init; } = SearchUnits.Pixels;
+
+    /// <summary>Reference pixel scale in arcsec per pixel; needed when <see cref="SearchUnits"/> is arcseconds.</summary>
+    public double? PixelScale { get; init; }
 
     /// <summary>Matching tolerance in reference pixels (TweakReg <c>tolerance</c>); null: adapted to the residuals.</summary>
     public double? Tolerance { get; init; }
@@ -135,7 +151,9 @@ public static class CatalogMatcher
 
         if (options.Strategy is MatchStrategy.Auto or MatchStrategy.Histogram)
         {
-            double radius = options.SearchRadius ?? DefaultSearchRadius;
+            double radius = options.SearchRadius is { } sr
+                ? (options.SearchUnits == SearchUnits.Arcseconds ? sr / options.PixelScale!.Value : sr)
+                : DefaultSearchRadius;
             peak = OffsetHistogram.Estimate(input, reference, guess, radius);
             if (peak.Method != PeakMethod.NoPairs)
             {
@@ -236,6 +254,11 @@ public static class CatalogMatcher
         if (o.SearchRadius is { } r && !(r > 0))
         {
             throw new MatchingException("searchrad must be a positive number of pixels");
+        }
+
+        if (o.SearchUnits == SearchUnits.Arcseconds && o.SearchRadius.HasValue && !(o.PixelScale is > 0))
+        {
+            throw new MatchingException("a search radius in arcseconds needs the reference pixel scale (arcsec per pixel)");
         }
 
         if (o.Tolerance is { } t && !(t > 0))
@@ -438,6 +461,19 @@ public static class CatalogMatcher
             return pairs.Length > 0 ? Math.Sqrt(s / (2.0 * pairs.Length)) : double.PositiveInfinity;
         }
 
+        private double MaxResidual(MatchPair[] pairs, Affine2D t)
+        {
+            double m = 0;
+            foreach (MatchPair p in pairs)
+            {
+                (double x, double y) = t.Apply(_in.XArray[p.InIndex], _in.YArray[p.InIndex]);
+                double dx = x - _ref.XArray[p.RefIndex], dy = y - _ref.YArray[p.RefIndex];
+                m = Math.Max(m, Math.Sqrt((dx * dx) + (dy * dy)));
+            }
+
+            return m;
+        }
+
         /// <summary>Iterates match → fit from a first guess and scores the result against chance.</summary>
         public Candidate Refine(Affine2D t, double tol0, FitGeometry g, string strategy)
         {
@@ -464,8 +500,8 @@ public static class CatalogMatcher
                     ntol = Math.Min(Math.Max(tol, _o.MinTolerance), Math.Max(_o.MinTolerance, 6.0 * rms));
                     if (pairs.Length <= need + 1)
                     {
-                        // Too few pairs to measure the scatter: keep the tolerance.
-                        ntol = tol;
+                        // Too few pairs to measure the scatter: tighten only to what the pairs found need.
+                        ntol = Math.Min(tol, Math.Max(_o.MinTolerance, 3.0 * MaxResidual(pairs, nt)));
                     }
                 }
 

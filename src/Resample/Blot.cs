@@ -215,8 +215,6 @@ public static class Blot
         {
             int nx = (int)x;
             int ny = (int)y;
-            Span<float> c = stackalloc float[36];
-            Fill(c, 6, nx - 2, ny - 2);
             float sx = x - nx;
             float sx2 = sx * sx;
             float sx2m1 = sx2 - 1.0f;
@@ -229,23 +227,48 @@ public static class Blot
             float sy2 = sy * sy;
             float ty = 1.0f - sy;
             float ty2 = ty * ty;
-            Span<float> z = stackalloc float[6];
-            for (int r = 0; r < 6; r++)
+            float z0, z1, z2, z3, z4, z5;
+            if (nx >= 2 && ny >= 2 && nx + 4 <= _nx && ny + 4 <= _ny)
             {
-                int b = (r * 6) + 2;
-                float cd20 = 1.0f / 6.0f * (c[b + 1] - (2.0f * c[b]) + c[b - 1]);
-                float cd21 = 1.0f / 6.0f * (c[b + 2] - (2.0f * c[b + 1]) + c[b]);
-                float cd40 = 1.0f / 120.0f * (c[b - 2] - (4.0f * c[b - 1]) + (6.0f * c[b]) - (4.0f * c[b + 1]) + c[b + 2]);
-                float cd41 = 1.0f / 120.0f * (c[b - 1] - (4.0f * c[b]) + (6.0f * c[b + 1]) - (4.0f * c[b + 2]) + c[b + 3]);
-                z[r] = (sx * (c[b + 1] + (sx2m1 * (cd21 + (sx2m4 * cd41))))) + (tx * (c[b] + (tx2m1 * (cd20 + (tx2m4 * cd40)))));
+                ReadOnlySpan<float> d = _data;
+                int b = ((ny - 2) * _nx) + nx;
+                z0 = Row5(d.Slice(b - 2, 6), sx, sx2m1, sx2m4, tx, tx2m1, tx2m4);
+                z1 = Row5(d.Slice(b - 2 + _nx, 6), sx, sx2m1, sx2m4, tx, tx2m1, tx2m4);
+                z2 = Row5(d.Slice(b - 2 + (2 * _nx), 6), sx, sx2m1, sx2m4, tx, tx2m1, tx2m4);
+                z3 = Row5(d.Slice(b - 2 + (3 * _nx), 6), sx, sx2m1, sx2m4, tx, tx2m1, tx2m4);
+                z4 = Row5(d.Slice(b - 2 + (4 * _nx), 6), sx, sx2m1, sx2m4, tx, tx2m1, tx2m4);
+                z5 = Row5(d.Slice(b - 2 + (5 * _nx), 6), sx, sx2m1, sx2m4, tx, tx2m1, tx2m4);
+            }
+            else
+            {
+                Span<float> c = stackalloc float[36];
+                Fill(c, 6, nx - 2, ny - 2);
+                z0 = Row5(c[..6], sx, sx2m1, sx2m4, tx, tx2m1, tx2m4);
+                z1 = Row5(c.Slice(6, 6), sx, sx2m1, sx2m4, tx, tx2m1, tx2m4);
+                z2 = Row5(c.Slice(12, 6), sx, sx2m1, sx2m4, tx, tx2m1, tx2m4);
+                z3 = Row5(c.Slice(18, 6), sx, sx2m1, sx2m4, tx, tx2m1, tx2m4);
+                z4 = Row5(c.Slice(24, 6), sx, sx2m1, sx2m4, tx, tx2m1, tx2m4);
+                z5 = Row5(c.Slice(30, 6), sx, sx2m1, sx2m4, tx, tx2m1, tx2m4);
             }
 
-            float cd20y = 1.0f / 6.0f * (z[3] - (2.0f * z[2]) + z[1]);
-            float cd21y = 1.0f / 6.0f * (z[4] - (2.0f * z[3]) + z[2]);
-            float cd40y = 1.0f / 120.0f * (z[0] - (4.0f * z[1]) + (6.0f * z[2]) - (4.0f * z[3]) + z[4]);
-            float cd41y = 1.0f / 120.0f * (z[1] - (4.0f * z[2]) + (6.0f * z[3]) - (4.0f * z[4]) + z[5]);
-            return (sy * (z[3] + ((sy2 - 1.0f) * (cd21y + ((sy2 - 4.0f) * cd41y)))))
-                + (ty * (z[2] + ((ty2 - 1.0f) * (cd20y + ((ty2 - 4.0f) * cd40y)))));
+            float cd20y = 1.0f / 6.0f * (z3 - (2.0f * z2) + z1);
+            float cd21y = 1.0f / 6.0f * (z4 - (2.0f * z3) + z2);
+            float cd40y = 1.0f / 120.0f * (z0 - (4.0f * z1) + (6.0f * z2) - (4.0f * z3) + z4);
+            float cd41y = 1.0f / 120.0f * (z1 - (4.0f * z2) + (6.0f * z3) - (4.0f * z4) + z5);
+            return (sy * (z3 + ((sy2 - 1.0f) * (cd21y + ((sy2 - 4.0f) * cd41y)))))
+                + (ty * (z2 + ((ty2 - 1.0f) * (cd20y + ((ty2 - 4.0f) * cd40y)))));
+        }
+
+        /// <summary>Everett quintic interpolation along one row of six values (columns nx-2 .. nx+3).</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static float Row5(ReadOnlySpan<float> c, float sx, float sx2m1, float sx2m4, float tx, float tx2m1, float tx2m4)
+        {
+            float cm2 = c[0], cm1 = c[1], c0 = c[2], c1 = c[3], c2 = c[4], c3 = c[5];
+            float cd20 = 1.0f / 6.0f * (c1 - (2.0f * c0) + cm1);
+            float cd21 = 1.0f / 6.0f * (c2 - (2.0f * c1) + c0);
+            float cd40 = 1.0f / 120.0f * (cm2 - (4.0f * cm1) + (6.0f * c0) - (4.0f * c1) + c2);
+            float cd41 = 1.0f / 120.0f * (cm1 - (4.0f * c0) + (6.0f * c1) - (4.0f * c2) + c3);
+            return (sx * (c1 + (sx2m1 * (cd21 + (sx2m4 * cd41))))) + (tx * (c0 + (tx2m1 * (cd20 + (tx2m4 * cd40)))));
         }
 
         public float Lanczos(float x, float y, int order)

@@ -13,6 +13,12 @@ public sealed record DataSetWriteOptions
     /// <summary>Write <c>truth/&lt;root&gt;_sources.csv</c> (every truth source's 0-based position on each chip).</summary>
     public bool SourceLists { get; init; } = true;
 
+    /// <summary>
+    /// Also write each chip's true WCS into its SCI/ERR/DQ headers as this alternate WCS key (WCSNAMEa = 'TRUTH';
+    /// header and true WCS share the SIP terms), or null (the default) to keep the truth out of the input files.
+    /// </summary>
+    public char? TrueWcsKey { get; init; }
+
     /// <summary>Called with each file name as it is written (for progress display), or null.</summary>
     public IProgress<string>? Progress { get; init; }
 }
@@ -57,7 +63,7 @@ public static class DataSetWriter
             SimulatedExposure e = simulator.Simulate(k);
             string name = e.Geometry.Rootname + FileSuffix;
             string path = Path.Combine(folder, name);
-            WriteExposure(e, path, simulator.Options);
+            WriteExposure(e, path, simulator.Options, options.TrueWcsKey);
             files.Add(Path.GetFullPath(path));
             options.Progress?.Report(name);
             if (options.SourceLists)
@@ -101,7 +107,8 @@ public static class DataSetWriter
     /// <param name="exposure">The exposure.</param>
     /// <param name="path">The file to write.</param>
     /// <param name="options">The options it was simulated with (for detector keywords).</param>
-    public static void WriteExposure(SimulatedExposure exposure, string path, SimulationOptions options)
+    /// <param name="trueWcsKey">Alternate WCS key for the true WCS, or null to leave it out.</param>
+    public static void WriteExposure(SimulatedExposure exposure, string path, SimulationOptions options, char? trueWcsKey = null)
     {
         ArgumentNullException.ThrowIfNull(exposure);
         ArgumentNullException.ThrowIfNull(path);
@@ -111,9 +118,9 @@ public static class DataSetWriter
         foreach (SimulatedChip chip in exposure.Chips)
         {
             int[] shape = [chip.Width, chip.Height];
-            hdus.Add(FitsWriteHdu.Image(chip.Sci, shape, ExtensionHeader(chip, exposure, bunit, "science data")).Named("SCI", chip.ExtVer));
-            hdus.Add(FitsWriteHdu.Image(chip.Err, shape, ExtensionHeader(chip, exposure, bunit, "error (1 sigma)")).Named("ERR", chip.ExtVer));
-            hdus.Add(FitsWriteHdu.Image(chip.Dq, shape, ExtensionHeader(chip, exposure, "UNITLESS", "data quality flags")).Named("DQ", chip.ExtVer));
+            hdus.Add(FitsWriteHdu.Image(chip.Sci, shape, ExtensionHeader(chip, exposure, bunit, "science data", trueWcsKey)).Named("SCI", chip.ExtVer));
+            hdus.Add(FitsWriteHdu.Image(chip.Err, shape, ExtensionHeader(chip, exposure, bunit, "error (1 sigma)", trueWcsKey)).Named("ERR", chip.ExtVer));
+            hdus.Add(FitsWriteHdu.Image(chip.Dq, shape, ExtensionHeader(chip, exposure, "UNITLESS", "data quality flags", trueWcsKey)).Named("DQ", chip.ExtVer));
         }
 
         FitsWriter.Write(path, hdus);
@@ -177,7 +184,7 @@ public static class DataSetWriter
 
     private static int FirstIndexOfVisit(ExposureGeometry g) => g.Index - g.Visit.Exposures.ToList().FindIndex(d => d.Rootname == g.Rootname);
 
-    private static FitsHeader ExtensionHeader(SimulatedChip chip, SimulatedExposure exposure, string bunit, string what)
+    private static FitsHeader ExtensionHeader(SimulatedChip chip, SimulatedExposure exposure, string bunit, string what, char? trueWcsKey)
     {
         var h = new FitsHeader();
         h.Set("INHERIT", true, "inherit the primary header");
@@ -192,6 +199,14 @@ public static class DataSetWriter
         foreach (WcsCard c in chip.HeaderWcs.ToHeaderCards("IDC_SIMULATED"))
         {
             h.Set(c.Key, c.Value, c.Comment);
+        }
+
+        if (trueWcsKey is char key)
+        {
+            foreach (WcsCard c in chip.TrueWcs.ToHeaderCards("TRUTH", key))
+            {
+                h.Set(c.Key, c.Value, c.Comment);
+            }
         }
 
         h.AddCommentary("COMMENT", what);

@@ -168,7 +168,7 @@ public sealed record SimulationOptions
     /// <returns>The options.</returns>
     public static SimulationOptions Demo(ulong seed = 1) => new() { Seed = seed };
 
-    /// <summary>The ACS/WFC-like acceptance data set: two 4096x2048 chips, 12 exposures (slow: minutes, about 1.2 GB).</summary>
+    /// <summary>The ACS/WFC-like acceptance data set: two 4096x2048 chips, 12 exposures (slow: minutes, about 2 GB).</summary>
     /// <param name="seed">The seed.</param>
     /// <returns>The options.</returns>
     public static SimulationOptions AcsWfc(ulong seed = 1) => new() { Seed = seed, Detector = DetectorModel.AcsWfcLike };

@@ -32,6 +32,12 @@ public sealed class Simulator
             throw new ArgumentException("Every exposure time must be positive.", nameof(options));
         }
 
+        if (Visits.Any(v => v.Filter is null || string.IsNullOrWhiteSpace(v.Filter.Name) || !(v.Filter.SkyRate >= 0) || !(v.Filter.RateScale >= 0)
+            || !double.IsFinite(v.Filter.SkyRate) || !double.IsFinite(v.Filter.RateScale) || !double.IsFinite(v.Filter.ColorCoefficient)))
+        {
+            throw new ArgumentException("Every visit needs a named filter with a finite, non-negative sky rate and rate scale.", nameof(options));
+        }
+
         var names = Visits.SelectMany(v => v.Exposures).Select(e => e.Rootname).ToList();
         if (names.Distinct(StringComparer.OrdinalIgnoreCase).Count() != names.Count || names.Any(n => string.IsNullOrWhiteSpace(n) || n.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0))
         {

@@ -211,30 +211,39 @@ public sealed class TanSipModel : IPixelSkyMapping
 
     /// <summary>The header cards of this WCS (CTYPE, CRPIX, CRVAL, CD, and A/B SIP terms), in the usual order.</summary>
     /// <param name="wcsName">The WCSNAME value, or null to leave it out.</param>
+    /// <param name="alt">' ' for the primary description, or a letter A–Z for an alternate one (keywords get the
+    /// letter appended; the SIP cards, which have no alternate form, are left out).</param>
     /// <returns>The cards.</returns>
-    public IReadOnlyList<WcsCard> ToHeaderCards(string? wcsName = null)
+    public IReadOnlyList<WcsCard> ToHeaderCards(string? wcsName = null, char alt = ' ')
     {
+        if (alt != ' ' && alt is not (>= 'A' and <= 'Z'))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alt), alt, "An alternate WCS key is a letter A-Z (or ' ' for the primary WCS).");
+        }
+
+        string k = alt == ' ' ? string.Empty : alt.ToString();
         var cards = new List<WcsCard>();
         if (wcsName is not null)
         {
-            cards.Add(new("WCSNAME", wcsName, "name of the world coordinate system"));
+            cards.Add(new("WCSNAME" + k, wcsName, "name of the world coordinate system"));
         }
 
         string suffix = SipOrder > 0 ? "-SIP" : string.Empty;
-        cards.Add(new("WCSAXES", 2, "number of World Coordinate System axes"));
-        cards.Add(new("CTYPE1", "RA---TAN" + suffix, "gnomonic projection" + (SipOrder > 0 ? " with SIP distortion" : string.Empty)));
-        cards.Add(new("CTYPE2", "DEC--TAN" + suffix, "gnomonic projection" + (SipOrder > 0 ? " with SIP distortion" : string.Empty)));
-        cards.Add(new("CRPIX1", CrPix1, "x reference pixel (1-based)"));
-        cards.Add(new("CRPIX2", CrPix2, "y reference pixel (1-based)"));
-        cards.Add(new("CRVAL1", CrVal1, "right ascension of the reference pixel [deg]"));
-        cards.Add(new("CRVAL2", CrVal2, "declination of the reference pixel [deg]"));
-        cards.Add(new("CUNIT1", "deg", "units of CRVAL1 and CD1_j"));
-        cards.Add(new("CUNIT2", "deg", "units of CRVAL2 and CD2_j"));
-        cards.Add(new("CD1_1", Cd11, "partial of RA w.r.t. x [deg/pixel]"));
-        cards.Add(new("CD1_2", Cd12, "partial of RA w.r.t. y [deg/pixel]"));
-        cards.Add(new("CD2_1", Cd21, "partial of Dec w.r.t. x [deg/pixel]"));
-        cards.Add(new("CD2_2", Cd22, "partial of Dec w.r.t. y [deg/pixel]"));
-        if (SipOrder > 0)
+        string sipNote = SipOrder > 0 ? " with SIP distortion" : string.Empty;
+        cards.Add(new("WCSAXES" + k, 2, "number of World Coordinate System axes"));
+        cards.Add(new("CTYPE1" + k, "RA---TAN" + suffix, "gnomonic projection" + sipNote));
+        cards.Add(new("CTYPE2" + k, "DEC--TAN" + suffix, "gnomonic projection" + sipNote));
+        cards.Add(new("CRPIX1" + k, CrPix1, "x reference pixel (1-based)"));
+        cards.Add(new("CRPIX2" + k, CrPix2, "y reference pixel (1-based)"));
+        cards.Add(new("CRVAL1" + k, CrVal1, "right ascension of the reference pixel [deg]"));
+        cards.Add(new("CRVAL2" + k, CrVal2, "declination of the reference pixel [deg]"));
+        cards.Add(new("CUNIT1" + k, "deg", "units of CRVAL1 and CD1_j"));
+        cards.Add(new("CUNIT2" + k, "deg", "units of CRVAL2 and CD2_j"));
+        cards.Add(new("CD1_1" + k, Cd11, "partial of RA w.r.t. x [deg/pixel]"));
+        cards.Add(new("CD1_2" + k, Cd12, "partial of RA w.r.t. y [deg/pixel]"));
+        cards.Add(new("CD2_1" + k, Cd21, "partial of Dec w.r.t. x [deg/pixel]"));
+        cards.Add(new("CD2_2" + k, Cd22, "partial of Dec w.r.t. y [deg/pixel]"));
+        if (SipOrder > 0 && alt == ' ')
         {
             cards.Add(new("A_ORDER", SipOrder, "SIP polynomial order, axis 1"));
             foreach (SipTerm t in Sip)

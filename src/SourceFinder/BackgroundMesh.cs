@@ -117,12 +117,13 @@ public sealed class BackgroundMesh
             for (int i = 0; i < mx; i++)
             {
                 int x0 = i * box, x1 = Math.Min(nx, x0 + box), y0 = j * box, y1 = Math.Min(ny, y0 + box);
-                // Meshes of 32 px or more use every other row (half the pixels: plenty for a mode and a σ).
+                // Meshes of 32 px or more use every other row and column (256+ samples per mesh: plenty for a
+                // clipped mode and σ; the median filter then smooths over 9 meshes).
                 int n = 0;
-                int ystep = box >= 32 ? 2 : 1;
-                for (int y = y0; y < y1; y += ystep)
+                int step = box >= 32 ? 2 : 1;
+                for (int y = y0; y < y1; y += step)
                 {
-                    for (int x = x0; x < x1; x++)
+                    for (int x = x0; x < x1; x += step)
                     {
                         int p = (y * nx) + x;
                         float v = data[p];
@@ -133,7 +134,7 @@ public sealed class BackgroundMesh
                     }
                 }
 
-                int area = (x1 - x0) * ((y1 - y0 + ystep - 1) / ystep);
+                int area = ((x1 - x0 + step - 1) / step) * ((y1 - y0 + step - 1) / step);
                 if (n < Math.Max(8, options.MinGoodFraction * area))
                 {
                     continue;

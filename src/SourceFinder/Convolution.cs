@@ -14,9 +14,10 @@ internal static class Convolution
     /// <summary>
     /// Zero-padded 2-D convolution (for point-symmetric kernels equal to correlation), accumulated in double and
     /// rounded once to float32, as <c>scipy.ndimage.convolve(float32, K, mode='constant', cval=0)</c>.
-    /// Pixels flagged in <paramref name="bad"/> count as 0.
+    /// Pixels flagged in <paramref name="bad"/> count as 0. With <paramref name="reflect"/> the image is extended by
+    /// half-sample symmetric reflection instead (<c>mode='reflect'</c>: d c b a | a b c d | d c b a).
     /// </summary>
-    public static float[] Convolve(float[] data, int nx, int ny, double[] kernel, int knx, int kny, bool[]? bad)
+    public static float[] Convolve(float[] data, int nx, int ny, double[] kernel, int knx, int kny, bool[]? bad, bool reflect = false)
     {
         var output = new float[data.Length];
         int xr = knx / 2, yr = kny / 2;
@@ -41,21 +42,30 @@ internal static class Convolution
         {
             int y0 = band * BandRows;
             int y1 = Math.Min(ny, y0 + BandRows);
-            int r0 = Math.Max(0, y0 - yr);
-            int r1 = Math.Min(ny, y1 + yr);
-            int pad = xr + Vector<double>.Count;
+            int r0 = reflect ? y0 - yr : Math.Max(0, y0 - yr);
+            int r1 = reflect ? y1 + yr : Math.Min(ny, y1 + yr);
+            int pad = xr + Vector<float>.Count;
             int stride = nx + (2 * pad);
 
-            // Band rows widened to double with zero padding on both sides.
-            var buf = new double[(r1 - r0) * stride];
+            // Band rows (float) with zero or reflected padding on both sides.
+            var buf = new float[(r1 - r0) * stride];
             for (int r = r0; r < r1; r++)
             {
-                int src = r * nx;
+                int src = Reflect(r, ny) * nx;
                 int dst = ((r - r0) * stride) + pad;
                 for (int x = 0; x < nx; x++)
                 {
                     float v = data[src + x];
-                    buf[dst + x] = bad is not null && bad[src + x] ? 0.0 : v;
+                    buf[dst + x] = bad is not null && bad[src + x] ? 0f : v;
+                }
+
+                if (reflect)
+                {
+                    for (int x = 1; x <= xr; x++)
+                    {
+                        buf[dst - x] = buf[dst + Reflect(-x, nx)];
+                        buf[dst + nx - 1 + x] = buf[dst + Reflect(nx - 1 + x, nx)];
+                    }
                 }
             }
 
@@ -70,6 +80,7 @@ internal static class Convolution
             }
 
             int vc = Vector<double>.Count;
+            var wv = new Vector<double>[nt];
             for (int y = y0; y < y1; y++)
             {
                 // Taps whose row lies outside the image contribute nothing (scipy adds w·0).
@@ -77,7 +88,7 @@ internal static class Convolution
                 for (int t = 0; t < nt; t++)
                 {
                     int yy = y + tapDy[t];
-                    if (yy >= 0 && yy < ny)
+                    if (reflect || (yy >= 0 && yy < ny))
                     {
                         tapOff[n] = ((yy - r0) * stride) + pad + tapArray[t].Dx;
                         tapW[n] = tapArray[t].W;
@@ -89,18 +100,23 @@ internal static class Convolution
                 int x = 0;
                 if (Vector.IsHardwareAccelerated)
                 {
-                    for (; x + vc <= nx; x += vc)
+                    for (int t = 0; t < n; t++)
                     {
-                        Vector<double> acc = Vector<double>.Zero;
+                        wv[t] = new Vector<double>(tapW[t]);
+                    }
+
+                    // Two double vectors per step, narrowed (rounded to nearest, as a (float) cast) into one float vector.
+                    for (; x + (2 * vc) <= nx; x += 2 * vc)
+                    {
+                        Vector<double> acc0 = Vector<double>.Zero, acc1 = Vector<double>.Zero;
                         for (int t = 0; t < n; t++)
                         {
-                            acc += new Vector<double>(tapW[t]) * new Vector<double>(buf, tapOff[t] + x);
+                            Vector.Widen(new Vector<float>(buf, tapOff[t] + x), out Vector<double> lo, out Vector<double> hi);
+                            acc0 += wv[t] * lo;
+                            acc1 += wv[t] * hi;
                         }
 
-                        for (int k = 0; k < vc; k++)
-                        {
-                            outRow[x + k] = (float)acc[k];
-                        }
+                        Vector.Narrow(acc0, acc1).CopyTo(outRow[x..]);
                     }
                 }
 
@@ -117,6 +133,17 @@ internal static class Convolution
             }
         });
         return output;
+    }
+
+    /// <summary>Half-sample symmetric reflection of an index into [0, n).</summary>
+    internal static int Reflect(int i, int n)
+    {
+        while (i < 0 || i >= n)
+        {
+            i = i < 0 ? -i - 1 : (2 * n) - i - 1;
+        }
+
+        return i;
     }
 
     /// <summary>

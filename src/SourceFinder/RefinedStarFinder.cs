@@ -105,7 +105,13 @@ public sealed class RefinedStarFinder
         double skyLevel, sigmaGlobal;
         if (o.SubtractBackground)
         {
-            BackgroundMesh mesh = BackgroundMesh.Estimate(image, o.Background);
+            if (!HasEnoughGoodPixels(image))
+            {
+                return new SourceCatalog(DetectorMode.Refined, [], double.NaN, 0, double.NaN,
+                    "the image has too few usable pixels for a background estimate: no sources");
+            }
+
+            BackgroundMesh mesh = BackgroundMesh.Estimate(image, o.Background with { BoxSize = Math.Min(o.Background.BoxSize, Math.Max(4, Math.Max(nx, ny))) });
             sub = mesh.Subtract(image);
             skyLevel = mesh.GlobalBackground;
             if (o.Sigma is { } s)
@@ -196,6 +202,20 @@ public sealed class RefinedStarFinder
 
         string? message = kept.Count == 0 ? "peaks were found, but none passed the artifact and fit checks" : null;
         return new SourceCatalog(DetectorMode.Refined, kept, o.NSigma * sigmaGlobal, skyLevel, sigmaGlobal, message);
+    }
+
+    private static bool HasEnoughGoodPixels(DetectionImage image)
+    {
+        int good = 0;
+        for (int i = 0; i < image.Data.Length && good < 16; i++)
+        {
+            if (image.IsGood(i))
+            {
+                good++;
+            }
+        }
+
+        return good >= 16;
     }
 
     /// <summary>

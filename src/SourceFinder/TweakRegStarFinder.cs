@@ -304,58 +304,8 @@ public sealed class TweakRegStarFinder
     }
 
     /// <summary><c>ndimage.convolve(mode='reflect')</c> (half-sample symmetric), double accumulation, float32 result.</summary>
-    internal static float[] ReflectConvolve(float[] data, int nx, int ny, StarFinderKernel k, bool[]? bad)
-    {
-        int xr = k.XRadius, yr = k.YRadius, knx = k.Nx, kny = k.Ny;
-        double[] w = k.WeightsArray;
-        var output = new float[data.Length];
-        int Reflect(int i, int n)
-        {
-            while (i < 0 || i >= n)
-            {
-                i = i < 0 ? -i - 1 : (2 * n) - i - 1;
-            }
-
-            return i;
-        }
-
-        Parallel.For(0, (ny + Convolution.BandRows - 1) / Convolution.BandRows, band =>
-        {
-            int y0 = band * Convolution.BandRows, y1 = Math.Min(ny, y0 + Convolution.BandRows);
-            var xIdx = new int[nx + (2 * xr)];
-            for (int i = 0; i < xIdx.Length; i++)
-            {
-                xIdx[i] = Reflect(i - xr, nx);
-            }
-
-            for (int y = y0; y < y1; y++)
-            {
-                for (int x = 0; x < nx; x++)
-                {
-                    double acc = 0;
-                    for (int j = 0; j < kny; j++)
-                    {
-                        int row = Reflect(y + j - yr, ny) * nx;
-                        for (int i = 0; i < knx; i++)
-                        {
-                            double wk = w[(j * knx) + i];
-                            if (wk == 0)
-                            {
-                                continue;
-                            }
-
-                            int p = row + xIdx[x + i];
-                            float v = data[p];
-                            acc += wk * (bad is not null && bad[p] ? 0.0 : v);
-                        }
-                    }
-
-                    output[(y * nx) + x] = (float)acc;
-                }
-            }
-        });
-        return output;
-    }
+    internal static float[] ReflectConvolve(float[] data, int nx, int ny, StarFinderKernel k, bool[]? bad) =>
+        Convolution.Convolve(data, nx, ny, k.WeightsArray, k.Nx, k.Ny, bad, reflect: true);
 
     /// <summary>8-connected labelling of <c>conv &gt; thr</c> (good pixels only) in raster order of first pixel.</summary>
     internal static int[] Label(float[] conv, int nx, int ny, float thr, bool[]? bad, out int count, out List<(int X0, int Y0, int X1, int Y1)> boxes)

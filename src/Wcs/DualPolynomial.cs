@@ -64,6 +64,41 @@ internal sealed class DualPolynomial
     }
 
     /// <summary>
+    /// Evaluates both polynomials and their partial derivatives at (u, v) in one pass (Horner with derivative
+    /// propagation): what a Newton step needs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void EvaluateWithGradient(
+        double u, double v, out double f, out double g, out double fu, out double fv, out double gu, out double gv)
+    {
+        ref double c = ref MemoryMarshal.GetArrayDataReference(_c);
+        int order = Order;
+        int n = order + 1;
+        double accF = 0, accG = 0, accFu = 0, accGu = 0, accFv = 0, accGv = 0;
+        for (int p = order; p >= 0; p--)
+        {
+            ref double row = ref Unsafe.Add(ref c, 2 * p * n);
+            double sF = 0, sG = 0, sFv = 0, sGv = 0;
+            for (int q = order - p; q >= 0; q--)
+            {
+                sFv = MulAdd(sFv, v, sF);
+                sGv = MulAdd(sGv, v, sG);
+                sF = MulAdd(sF, v, Unsafe.Add(ref row, 2 * q));
+                sG = MulAdd(sG, v, Unsafe.Add(ref row, (2 * q) + 1));
+            }
+
+            accFu = MulAdd(accFu, u, accF);
+            accGu = MulAdd(accGu, u, accG);
+            accF = MulAdd(accF, u, sF);
+            accG = MulAdd(accG, u, sG);
+            accFv = MulAdd(accFv, u, sFv);
+            accGv = MulAdd(accGv, u, sGv);
+        }
+
+        (f, g, fu, fv, gu, gv) = (accF, accG, accFu, accFv, accGu, accGv);
+    }
+
+    /// <summary>
     /// Evaluates both polynomials at four points at once; each lane does exactly the operations of
     /// the scalar overload, so the results are bit-identical to four scalar calls.
     /// </summary>
@@ -101,42 +136,4 @@ internal sealed class DualPolynomial
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double MulAdd(double a, double b, double c) =>
         Fma.IsSupported || AdvSimd.Arm64.IsSupported ? Math.FusedMultiplyAdd(a, b, c) : (a * b) + c;
-
-    /// <summary>The coefficient tables of ∂/∂u of both polynomials.</summary>
-    public DualPolynomial DerivativeU()
-    {
-        int order = Math.Max(Order - 1, 0);
-        var f = new double[order + 1, order + 1];
-        var g = new double[order + 1, order + 1];
-        int n = Order + 1;
-        for (int p = 1; p <= Order; p++)
-        {
-            for (int q = 0; q + p <= Order; q++)
-            {
-                f[p - 1, q] = p * _c[2 * ((p * n) + q)];
-                g[p - 1, q] = p * _c[(2 * ((p * n) + q)) + 1];
-            }
-        }
-
-        return new DualPolynomial(order, f, g);
-    }
-
-    /// <summary>The coefficient tables of ∂/∂v of both polynomials.</summary>
-    public DualPolynomial DerivativeV()
-    {
-        int order = Math.Max(Order - 1, 0);
-        var f = new double[order + 1, order + 1];
-        var g = new double[order + 1, order + 1];
-        int n = Order + 1;
-        for (int p = 0; p <= Order; p++)
-        {
-            for (int q = 1; q + p <= Order; q++)
-            {
-                f[p, q - 1] = q * _c[2 * ((p * n) + q)];
-                g[p, q - 1] = q * _c[(2 * ((p * n) + q)) + 1];
-            }
-        }
-
-        return new DualPolynomial(order, f, g);
-    }
 }

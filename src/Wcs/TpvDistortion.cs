@@ -22,8 +22,6 @@ public sealed class TpvDistortion : IEquatable<TpvDistortion>
     private readonly double[] _pv1;
     private readonly double[] _pv2;
     private readonly DualPolynomial _poly;
-    private readonly DualPolynomial _polyDx;
-    private readonly DualPolynomial _polyDy;
 
     // Radial coefficients for r, r^3, r^5, r^7 on both axes.
     private readonly double _r1a, _r3a, _r5a, _r7a, _r1b, _r3b, _r5b, _r7b;
@@ -55,8 +53,6 @@ public sealed class TpvDistortion : IEquatable<TpvDistortion>
         }
 
         _poly = new DualPolynomial(order, f, g);
-        _polyDx = _poly.DerivativeU();
-        _polyDy = _poly.DerivativeV();
         (_r1a, _r3a, _r5a, _r7a) = (_pv1[3], _pv1[11], _pv1[23], _pv1[39]);
         (_r1b, _r3b, _r5b, _r7b) = (_pv2[3], _pv2[11], _pv2[23], _pv2[39]);
         _hasRadial = _r1a != 0 || _r3a != 0 || _r5a != 0 || _r7a != 0 || _r1b != 0 || _r3b != 0 || _r5b != 0 || _r7b != 0;
@@ -88,7 +84,7 @@ public sealed class TpvDistortion : IEquatable<TpvDistortion>
     /// <returns>(x, y) in degrees, or NaN where the iteration does not converge.</returns>
     public (double X, double Y) Inverse(double xi, double eta)
     {
-        Invert(xi, eta, 1e-16, out double x, out double y);
+        Invert(xi, eta, 1e-30, out double x, out double y);
         return (x, y);
     }
 
@@ -97,36 +93,55 @@ public sealed class TpvDistortion : IEquatable<TpvDistortion>
         _poly.Evaluate(x, y, out xi, out eta);
         if (_hasRadial)
         {
-            double r2 = (x * x) + (y * y);
-            double r = Math.Sqrt(r2);
-            xi += r * (_r1a + (r2 * (_r3a + (r2 * (_r5a + (r2 * _r7a))))));
-            eta += r * (_r1b + (r2 * (_r3b + (r2 * (_r5b + (r2 * _r7b))))));
+            AddRadial(x, y, ref xi, ref eta);
         }
     }
 
     /// <summary>Jacobian of (ξ, η) with respect to (x, y).</summary>
-    internal Matrix2x2 Jacobian(double x, double y)
+    internal Matrix2x2 Jacobian(double x, double y) => ValueAndJacobian(x, y, out _, out _);
+
+    /// <summary>(ξ, η) and their Jacobian at (x, y) in one pass over the coefficients.</summary>
+    private Matrix2x2 ValueAndJacobian(double x, double y, out double xi, out double eta)
     {
-        _polyDx.Evaluate(x, y, out double fx, out double gx);
-        _polyDy.Evaluate(x, y, out double fy, out double gy);
+        _poly.EvaluateWithGradient(x, y, out xi, out eta, out double fx, out double fy, out double gx, out double gy);
         if (_hasRadial)
         {
-            double r2 = (x * x) + (y * y);
-            if (r2 > 0)
-            {
-                double r = Math.Sqrt(r2);
-
-                // d/dr of c1 r + c3 r^3 + c5 r^5 + c7 r^7, divided by r (then times x or y).
-                double ka = (_r1a / r) + (r * ((3 * _r3a) + (r2 * ((5 * _r5a) + (7 * r2 * _r7a)))));
-                double kb = (_r1b / r) + (r * ((3 * _r3b) + (r2 * ((5 * _r5b) + (7 * r2 * _r7b)))));
-                fx += ka * x;
-                fy += ka * y;
-                gx += kb * x;
-                gy += kb * y;
-            }
+            AddRadial(x, y, ref xi, ref eta);
+            RadialSlopes(x, y, out double ka, out double kb);
+            fx += ka * x;
+            fy += ka * y;
+            gx += kb * x;
+            gy += kb * y;
         }
 
         return new Matrix2x2(fx, fy, gx, gy);
+    }
+
+    /// <summary>Adds the radial terms c1 r + c3 r³ + c5 r⁵ + c7 r⁷ of both axes.</summary>
+    private void AddRadial(double x, double y, ref double xi, ref double eta)
+    {
+        double r2 = (x * x) + (y * y);
+        double r = Math.Sqrt(r2);
+        xi += r * (_r1a + (r2 * (_r3a + (r2 * (_r5a + (r2 * _r7a))))));
+        eta += r * (_r1b + (r2 * (_r3b + (r2 * (_r5b + (r2 * _r7b))))));
+    }
+
+    /// <summary>
+    /// The derivative of the radial terms with respect to r, divided by r, for both axes: times x or y it is the
+    /// derivative along x or y. 0 at r = 0, where r is not differentiable.
+    /// </summary>
+    private void RadialSlopes(double x, double y, out double ka, out double kb)
+    {
+        double r2 = (x * x) + (y * y);
+        if (!(r2 > 0))
+        {
+            ka = kb = 0;
+            return;
+        }
+
+        double r = Math.Sqrt(r2);
+        ka = (_r1a / r) + (r * ((3 * _r3a) + (r2 * ((5 * _r5a) + (7 * r2 * _r7a)))));
+        kb = (_r1b / r) + (r * ((3 * _r3b) + (r2 * ((5 * _r5b) + (7 * r2 * _r7b)))));
     }
 
     /// <summary>Newton inverse; <paramref name="tolerance"/> is the squared step (degrees²) that ends it.</summary>
@@ -153,9 +168,8 @@ public sealed class TpvDistortion : IEquatable<TpvDistortion>
 
         for (int iteration = 0; iteration < MaxIterations; iteration++)
         {
-            Apply(x, y, out double fx, out double fy);
+            Matrix2x2 j = ValueAndJacobian(x, y, out double fx, out double fy);
             double rx = fx - xi, ry = fy - eta;
-            Matrix2x2 j = Jacobian(x, y);
             double d = j.Determinant;
             double sx = ((j.M22 * rx) - (j.M12 * ry)) / d;
             double sy = ((j.M11 * ry) - (j.M21 * rx)) / d;
@@ -176,7 +190,7 @@ public sealed class TpvDistortion : IEquatable<TpvDistortion>
         Apply(x, y, out double ex, out double ey);
         ex -= xi;
         ey -= eta;
-        if ((ex * ex) + (ey * ey) < tolerance * 1e6)
+        if ((ex * ex) + (ey * ey) < tolerance)
         {
             return true;
         }

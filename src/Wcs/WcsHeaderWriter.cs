@@ -88,24 +88,12 @@ internal static class WcsHeaderWriter
             RemoveSip(h);
             if (wcs.Sip is SipDistortion sip)
             {
-                WriteSipTable(h, "A", sip.AOrder, sip.A, "SIP polynomial order, axis 1");
-                WriteSipTable(h, "B", sip.BOrder, sip.B, "SIP polynomial order, axis 2");
-                if (sip.HasInverse)
-                {
-                    WriteSipTable(h, "AP", sip.ApOrder, sip.AP, "SIP inverse polynomial order, axis 1");
-                    WriteSipTable(h, "BP", sip.BpOrder, sip.BP, "SIP inverse polynomial order, axis 2");
-                }
+                WriteSip(h, sip);
             }
         }
         else if (wcs.Sip is SipDistortion sip && !h.Contains("A_ORDER"))
         {
-            WriteSipTable(h, "A", sip.AOrder, sip.A, "SIP polynomial order, axis 1");
-            WriteSipTable(h, "B", sip.BOrder, sip.B, "SIP polynomial order, axis 2");
-            if (sip.HasInverse)
-            {
-                WriteSipTable(h, "AP", sip.ApOrder, sip.AP, "SIP inverse polynomial order, axis 1");
-                WriteSipTable(h, "BP", sip.BpOrder, sip.BP, "SIP inverse polynomial order, axis 2");
-            }
+            WriteSip(h, sip);
         }
     }
 
@@ -173,6 +161,17 @@ internal static class WcsHeaderWriter
                     h.Remove($"{name}_{p}_{q}");
                 }
             }
+        }
+    }
+
+    private static void WriteSip(IWcsKeywordSink h, SipDistortion sip)
+    {
+        WriteSipTable(h, "A", sip.AOrder, sip.A, "SIP polynomial order, axis 1");
+        WriteSipTable(h, "B", sip.BOrder, sip.B, "SIP polynomial order, axis 2");
+        if (sip.HasInverse)
+        {
+            WriteSipTable(h, "AP", sip.ApOrder, sip.AP, "SIP inverse polynomial order, axis 1");
+            WriteSipTable(h, "BP", sip.BpOrder, sip.BP, "SIP inverse polynomial order, axis 2");
         }
     }
 

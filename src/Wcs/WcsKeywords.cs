@@ -78,6 +78,12 @@ internal static class WcsHeaderReader
         {
             sip = ReadSip(h);
         }
+        else if (proj1 == "TAN" && s.Length == 0 && h.Contains("A_ORDER") && h.Contains("B_ORDER"))
+        {
+            // As astropy does (with a warning): SIP coefficients in a header whose primary CTYPE lacks -SIP are
+            // applied. Alternate descriptions need the explicit -SIP, so a plain TAN alternate stays plain.
+            sip = ReadSip(h);
+        }
         else if (proj1 == "TPV")
         {
             tpv = ReadTpv(h, s);

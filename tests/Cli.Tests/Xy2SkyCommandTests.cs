@@ -112,6 +112,24 @@ public sealed class Xy2SkyCommandTests : IDisposable
     }
 
     [Fact]
+    public void Find_catalogs_work_through_xcentroid_ycentroid_and_quoted_fields_survive()
+    {
+        (FitsWcs wcs, string hdr) = SipHeaderFile();
+        string cat = Path.Combine(_dir, "cat.csv");
+        File.WriteAllLines(cat, ["id,xcentroid,ycentroid,note", "1,10,20,\"a, b\"", "2,30.5,40.25,plain"]);
+        string radec = Path.Combine(_dir, "radec.csv");
+        (int code, _, string err) = CliHarness.Run("xy2sky", hdr, "--in", cat, "--out", radec, "--origin", "0");
+        Assert.True(code == 0, err);
+        string[] lines = File.ReadAllLines(radec);
+        Assert.Equal("id,xcentroid,ycentroid,note,ra,dec", lines[0]);
+        Assert.StartsWith("1,10,20,\"a, b\",", lines[1], StringComparison.Ordinal);
+        (double ra, double dec) = wcs.PixelToWorld(30.5, 40.25);
+        string[] f = lines[2].Split(',');
+        Assert.Equal(ra, D(f[4]));
+        Assert.Equal(dec, D(f[5]));
+    }
+
+    [Fact]
     public void Bad_inputs_give_one_error_line_a_nonzero_exit_and_no_output()
     {
         (_, string hdr) = SipHeaderFile();

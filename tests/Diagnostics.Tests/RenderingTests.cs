@@ -122,4 +122,42 @@ public class RenderingTests
         DecodedPng pf = DecodedPng.Decode(DrizzlePlots.WeightVsPixfrac([new(0.3, 0.4), new(0.6, 0.15), new(1, 0.08)]).Render(PlotFormat.Png));
         Assert.True(CountNear(pf, PlotPalette.Blue, 40) > 200, "the curve");
     }
+
+    [CairoFact]
+    public void Degenerate_inputs_still_render()
+    {
+        var empty = new AlignmentResiduals { ImageName = "e.fits", X = [], Y = [], Dx = [], Dy = [] };
+        Assert.True(DecodedPng.Decode(AlignmentPlots.ResidualVectors(empty).Render(PlotFormat.Png)).Width > 0);
+        Assert.True(DecodedPng.Decode(AlignmentPlots.Residuals(empty).Render(PlotFormat.Png)).Width > 0);
+        var one = new AlignmentResiduals { ImageName = "o.fits", X = [5], Y = [5], Dx = [double.NaN], Dy = [0] };
+        Assert.True(DecodedPng.Decode(AlignmentPlots.ResidualVectors(one).Render(PlotFormat.Png)).Width > 0);
+        OffsetHistogram none = OffsetHistogram.ForSearchRadius("n.fits", new double[9], 1);
+        Assert.True(DecodedPng.Decode(AlignmentPlots.OffsetHistogram(none).Render(PlotFormat.Png)).Width > 0);
+        Assert.True(DecodedPng.Decode(DrizzlePlots.HolesMap(new float[6], 3, 2, "blank").Render(PlotFormat.Png)).Width > 0);
+    }
+
+    [CairoFact]
+    public void Dense_scatters_are_embedded_as_rasters_in_vector_output()
+    {
+        Figure fig = AlignmentPlots.Residuals(Samples.Residuals(2000));
+        string svg = Encoding.UTF8.GetString(fig.Render(PlotFormat.Svg));
+        Assert.Contains("<image", svg, StringComparison.Ordinal);
+        string pdf = Encoding.Latin1.GetString(fig.Render(PlotFormat.Pdf));
+        Assert.Contains("/Subtype /Image", pdf, StringComparison.Ordinal);
+        DecodedPng png = DecodedPng.Decode(fig.Render(PlotFormat.Png));
+        Assert.True(CountNear(png, PlotPalette.Blue, 90) > 2000, "the raster scatter shows in the PNG");
+    }
+
+    [CairoFact]
+    public void Report_helpers_fill_rows_and_plots()
+    {
+        AlignmentResiduals r = Samples.Residuals(100);
+        Reports.QaImageRow row = Reports.QaImageRow.FromResiduals(r);
+        Assert.Equal(100, row.Matches);
+        Assert.Equal(r.EffectiveYRms, row.YRms);
+        Reports.QaPlot plot = Reports.QaPlot.FromFigure("v", AlignmentPlots.ResidualVectors(r), "Alignment");
+        Assert.Equal(0x89, plot.Png[0]);
+        PixfracTrial t = PixfracTrial.FromStatistics(0.7, new WeightStatistics(10, 1, 0.1, 0.02, 0.9, 100, 2));
+        Assert.Equal((0.7, 0.1, 0.02), (t.Pixfrac, t.WeightRmsOverMedian, t.HoleFraction));
+    }
 }

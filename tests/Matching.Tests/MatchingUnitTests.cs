@@ -231,6 +231,17 @@ public class AsterismAndStrategyTests
     }
 
     [Fact]
+    public void Search_radius_in_arcseconds_uses_the_pixel_scale()
+    {
+        (SourceCatalog input, SourceCatalog reference, _) = SyntheticCatalogs.Make(1000, Affine2D.Translation(30, -12), 0, seed: 8);
+        var options = new MatchOptions { Strategy = MatchStrategy.Histogram, SearchRadius = 2.0, SearchUnits = SearchUnits.Arcseconds, PixelScale = 0.05 };
+        MatchResult r = CatalogMatcher.Match(input, reference, options);
+        Assert.Equal(MatchStatus.Success, r.Status);
+        Assert.Equal(40, r.Histogram!.Radius);
+        Assert.Equal(30, r.Transform.Tx, 1);
+    }
+
+    [Fact]
     public void Tolerance_strategy_uses_the_given_offset()
     {
         (SourceCatalog input, SourceCatalog reference, _) = SyntheticCatalogs.Make(800, Affine2D.Translation(300, 200), 0, seed: 4);
@@ -259,6 +270,7 @@ public class AsterismAndStrategyTests
         var c = new SourceCatalog([1.0, 2.0], [1.0, 2.0]);
         Assert.Throws<MatchingException>(() => CatalogMatcher.Match(c, c, new MatchOptions { SearchRadius = -1 }));
         Assert.Throws<MatchingException>(() => CatalogMatcher.Match(c, c, new MatchOptions { MaxFalseAlarm = 2 }));
+        Assert.Throws<MatchingException>(() => CatalogMatcher.Match(c, c, new MatchOptions { SearchRadius = 1, SearchUnits = SearchUnits.Arcseconds }));
     }
 }
 

@@ -44,6 +44,14 @@ public sealed class ExposureTests : IDisposable
             Assert.True(SkyMath.Separation(ra, dec, ra2, dec2) * 3600 < 1e-7);
         }
 
+        Exposure one = Exposure.Load(ds.Files[0] + "[sci,2]");
+        Chip only = Assert.Single(one.Chips);
+        Assert.Equal(2, only.ExtVer);
+        Assert.Equal("j8ny01abq_flc.fits[SCI,2]", only.Name);
+        Assert.Equal(mem.Chips[1].Sci, only.Sci);
+        Assert.NotNull(only.Dq);
+        Assert.Throws<FitsException>(() => Exposure.Load(ds.Files[0] + "[SCI,3]"));
+
         Exposure noDq = Exposure.Load(ds.Files[0], new ExposureLoadOptions { ReadDq = false, ReadErr = false, ExposureTime = 10 });
         Assert.Null(noDq.Chips[0].Dq);
         Assert.Null(noDq.Chips[0].Err);
@@ -133,6 +141,18 @@ public sealed class ExposureTests : IDisposable
         Assert.Equal([0u, 0x80000000u, 4, 0, 0, 0, 0, 4096], e.Chips[1].Dq!);
         bool[] good = e.Chips[1].GoodPixels(DqBits.Parse("~4096"));
         Assert.Equal([true, true, true, true, true, true, true, false], good);
+    }
+
+    [Fact]
+    public void NonFiniteSciencePixelsAreNeverGood()
+    {
+        var header = new FitsHeader();
+        FitsWcs.CreateTan(10.0, -5.0, 2.5, 1.5, 1.0, 0.0).WriteTo(header);
+        var chip = new Chip("c", 1, 2, 2, [1f, float.NaN, float.PositiveInfinity, 2f], null, [0u, 0u, 0u, 4u], FitsWcs.FromHeader(header), header);
+        Assert.Equal([true, false, false, true], chip.GoodPixels(DqBits.Parse("4")));
+        Assert.Equal([true, false, false, false], chip.GoodPixels(DqBits.AllBad));
+        Assert.Throws<ExposureException>(() => new Chip("c", 1, 2, 2, new float[3], null, null, FitsWcs.FromHeader(header), header));
+        Assert.Throws<ExposureException>(() => new Exposure("e", null, 0, DataUnits.Counts, [chip]));
     }
 
     [Theory]

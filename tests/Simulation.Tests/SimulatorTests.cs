@@ -251,5 +251,9 @@ public class SimulatorTests
         Assert.Throws<ArgumentException>(() => new Simulator(new SimulationOptions { Visits = [bad] }));
         var dup = new VisitPlan { Name = "v", Filter = FilterSpec.F606W(), Exposures = [new DitherPosition("a", 1, 0, 0), new DitherPosition("a", 1, 0, 0)] };
         Assert.Throws<ArgumentException>(() => new Simulator(new SimulationOptions { Visits = [dup] }));
+        var darkSky = new VisitPlan { Name = "v", Filter = FilterSpec.F606W() with { SkyRate = -1 }, Exposures = [new DitherPosition("a", 1, 0, 0)] };
+        Assert.Throws<ArgumentException>(() => new Simulator(new SimulationOptions { Visits = [darkSky] }));
+        Assert.Throws<ArgumentException>(() => new Simulator(new SimulationOptions { MaxDegreeOfParallelism = 0 }));
+        Assert.Throws<ArgumentException>(() => new Simulator(new SimulationOptions { Sky = new SkyModelOptions { MinRate = 5, MaxRate = 1 } }));
     }
 }

@@ -106,6 +106,40 @@ public sealed class WriterTests : IDisposable
         Assert.Equal(OutputUnits.ElectronsPerSecond, SimulationTruth.Load(_dir).Units);
     }
 
+    [Fact]
+    public void WritingTwiceGivesIdenticalBytes()
+    {
+        var visit = new VisitPlan { Name = "v1", Filter = FilterSpec.F814W(), Exposures = [new DitherPosition("abc03", 80, 0.1, 0.2)] };
+        SimulationOptions o = Options() with { Visits = [visit] };
+        string a = Path.Combine(_dir, "a"), b = Path.Combine(_dir, "b");
+        DataSetWriter.Write(new Simulator(o with { MaxDegreeOfParallelism = 1 }), a);
+        DataSetWriter.Write(new Simulator(o), b);
+        foreach (string rel in new[] { "abc03_flc.fits", "truth/truth.json", "truth/catalog.csv", "truth/abc03_sources.csv", "truth/abc03_crmask.fits" })
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(a, rel)), File.ReadAllBytes(Path.Combine(b, rel)));
+        }
+    }
+
+    [Fact]
+    public void TrueWcsCanBeWrittenAsAnAlternateWcs()
+    {
+        var visit = new VisitPlan { Name = "v1", Filter = FilterSpec.F606W(), Exposures = [new DitherPosition("abc02", 50, 0, 0)] };
+        var sim = new Simulator(Options() with { Visits = [visit] });
+        SimulatedDataSet ds = DataSetWriter.Write(sim, _dir, new DataSetWriteOptions { TrueWcsKey = 'T' });
+        using FitsFile file = FitsFile.Open(ds.Files[0]);
+        FitsHeader h = file.Find("SCI", 2)!.Header;
+        FitsWcs header = FitsWcs.FromHeader(h);
+        FitsWcs truthWcs = FitsWcs.FromHeader(h, 'T');
+        Assert.Equal("TRUTH", truthWcs.Name);
+        TanSipModel expected = ds.Truth.Exposures[0].Chips[1].TrueWcs;
+        (double ra, double dec) = truthWcs.PixelToWorld(10, 20);
+        (double ra2, double dec2) = expected.PixelToWorld(10, 20);
+        Assert.True(SkyMath.Separation(ra, dec, ra2, dec2) * 3600 < 1e-7);
+        (double ra3, double dec3) = header.PixelToWorld(10, 20);
+        Assert.True(SkyMath.Separation(ra, dec, ra3, dec3) * 3600 < 0.5 + (0.02 * 3600 * Math.PI / 180 * 30 * 0.05) + 0.01);
+        Assert.Throws<ArgumentOutOfRangeException>(() => expected.ToHeaderCards(null, '1'));
+    }
+
     private sealed class SyncProgress(List<string> sink) : IProgress<string>
     {
         public void Report(string value) => sink.Add(value);

@@ -120,6 +120,20 @@ public class RefinedStarFinderTests
         Assert.True(cat.Count >= expected, $"{cat.Count} < {expected}");
     }
 
+    [Theory]
+    [InlineData("dao")]
+    [InlineData("tweakreg")]
+    [InlineData("refined")]
+    public void All_nan_and_tiny_images_give_empty_catalogs(string mode)
+    {
+        var nan = new DetectionImage(Enumerable.Repeat(float.NaN, 40 * 30).ToArray(), 40, 30);
+        SourceCatalog a = SourceFinderModes.Run(nan, mode, 2.5, 5);
+        Assert.Empty(a.Sources);
+        Assert.False(string.IsNullOrEmpty(a.Message));
+        var tiny = new DetectionImage([1f, 2f, 3f, 4f, 5f, 6f], 3, 2);
+        Assert.Empty(SourceFinderModes.Run(tiny, mode, 2.5, 5).Sources);
+    }
+
     [Fact]
     public void Results_are_identical_between_runs()
     {

@@ -239,6 +239,20 @@ public class GeometryTests
     }
 
     [Fact]
+    public void Footprint_gives_the_outer_pixel_corners()
+    {
+        FitsWcs wcs = Load("tan_output");
+        (double Ra, double Dec)[] corners = wcs.Footprint();
+        Assert.Equal(4, corners.Length);
+        Assert.Equal(wcs.PixelToWorld(-0.5, -0.5), corners[0]);
+        Assert.Equal(wcs.PixelToWorld(wcs.Metadata.Naxis1 - 0.5, wcs.Metadata.Naxis2 - 0.5), corners[2]);
+        Assert.Throws<WcsException>(() => FitsWcs.CreateTan(1, 2, 3, 4, 0.1, 0).Footprint());
+        Assert.Equal(FitsWcs.CreateTan(1, 2, 3, 4, 0.1, 0).PixelToWorld(9.5, -0.5), FitsWcs.CreateTan(1, 2, 3, 4, 0.1, 0).Footprint(10, 20)[1]);
+        (double x, double y) = wcs.WorldToPixel(10, 95);
+        Assert.True(double.IsNaN(x) && double.IsNaN(y));
+    }
+
+    [Fact]
     public void Spans_of_unequal_length_are_rejected()
     {
         FitsWcs wcs = FitsWcs.CreateTan(10, 20, 1, 1, 1.0, 0);

@@ -137,6 +137,33 @@ public class HeaderRoundTripTests
     }
 
     [Fact]
+    public void Sip_keywords_under_a_plain_tan_primary_are_applied_like_astropy()
+    {
+        // astropy 5.2.1: CTYPE RA---TAN with A_ORDER = B_ORDER = 2, A_2_0 = B_0_2 = 1e-3, CD = diag(-1e-3, 1e-3),
+        // CRPIX (50, 50), CRVAL (30, 10): 1-based (60, 50) -> (29.98974419, 9.99999984), (50, 60) -> (30, 10.0101).
+        var h = new FitsHeader();
+        FitsWcs.CreateTan(30, 10, 50, 50, new Matrix2x2(-1e-3, 0, 0, 1e-3)).WriteTo(h);
+        h.Set("A_ORDER", 2L);
+        h.Set("A_2_0", 1e-3);
+        h.Set("B_ORDER", 2L);
+        h.Set("B_0_2", 1e-3);
+        FitsWcs wcs = FitsWcs.FromHeader(h);
+        Assert.Equal(DistortionKind.Sip, wcs.Distortion);
+        Assert.Equal("RA---TAN-SIP", wcs.CType1);
+        (double ra, double dec) = wcs.PixelToWorld(59, 49);
+        Assert.Equal(29.98974419, ra, 7);
+        Assert.Equal(9.99999984, dec, 7);
+        (ra, dec) = wcs.PixelToWorld(49, 59);
+        Assert.Equal(30, ra, 7);
+        Assert.Equal(10.0101, dec, 7);
+
+        // A plain TAN alternate stays plain in the same header.
+        FitsWcs plain = FitsWcs.CreateTan(30, 10, 50, 50, new Matrix2x2(-1e-3, 0, 0, 1e-3));
+        plain.WriteTo(h, 'T');
+        Assert.Equal(plain, FitsWcs.FromHeader(h, 'T'));
+    }
+
+    [Fact]
     public void Tpv_missing_coefficients_are_zero_like_wcslib()
     {
         // astropy 5.2.1: RA---TPV with only PV1_2 = 0.01 maps a pure x offset to the reference point (PV1_1 = 0).

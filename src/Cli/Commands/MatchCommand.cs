@@ -17,6 +17,8 @@ internal static class MatchCommand
         var geom = new Option<string>("--fitgeometry") { Description = "shift | rshift | rscale | general.", DefaultValueFactory = _ => "rscale" };
         var tol = new Option<double?>("--tolerance") { Description = "Matching tolerance in reference pixels (default: adapted to the residuals)." };
         var rad = new Option<double?>("--searchrad") { Description = "Search radius of the offset histogram in reference pixels (default 20)." };
+        var units = new Option<string>("--searchunits") { Description = "pixels | arcseconds (then give --pscale).", DefaultValueFactory = _ => "pixels" };
+        var pscale = new Option<double?>("--pscale") { Description = "Reference pixel scale in arcsec per pixel (for --searchunits arcseconds)." };
         var sep = new Option<double>("--separation") { Description = "Sources closer than this are confused and not matched (pixels).", DefaultValueFactory = _ => 0.5 };
         var xoff = new Option<double>("--xoffset") { Description = "Initial x offset, ref − in (pixels).", DefaultValueFactory = _ => 0.0 };
         var yoff = new Option<double>("--yoffset") { Description = "Initial y offset, ref − in (pixels).", DefaultValueFactory = _ => 0.0 };
@@ -29,7 +31,7 @@ internal static class MatchCommand
         var center = new Option<string?>("--center") { Description = "X,Y centre (reference pixels) of XSH/YSH; default: centre of the matched reference extent." };
         var command = new Command("match", "Match two catalogs (any offset, rotation, scale, parity) and fit the map between them.")
         {
-            inArg, refArg, outOpt, geom, tol, rad, sep, xoff, yoff, nclip, sigma, minobj, clipMode, strategy, maxFap, center,
+            inArg, refArg, outOpt, geom, tol, rad, units, pscale, sep, xoff, yoff, nclip, sigma, minobj, clipMode, strategy, maxFap, center,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -49,12 +51,20 @@ internal static class MatchCommand
                 string other => throw new UsageException($"unknown --clip-mode '{other}' (use accumulate or readmit)"),
             };
             (double X, double Y)? c = ParseCenter(parse.GetValue(center));
+            SearchUnits su = parse.GetValue(units)!.Trim().ToLowerInvariant() switch
+            {
+                "pixels" => SearchUnits.Pixels,
+                "arcseconds" => SearchUnits.Arcseconds,
+                string other => throw new UsageException($"unknown --searchunits '{other}' (use pixels or arcseconds)"),
+            };
             var matchOptions = new MatchOptions
             {
                 Strategy = s,
                 FitGeometry = g,
                 Tolerance = parse.GetValue(tol),
                 SearchRadius = parse.GetValue(rad),
+                SearchUnits = su,
+                PixelScale = parse.GetValue(pscale),
                 Separation = parse.GetValue(sep),
                 XOffset = parse.GetValue(xoff),
                 YOffset = parse.GetValue(yoff),

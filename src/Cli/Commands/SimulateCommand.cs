@@ -17,7 +17,7 @@ internal static class SimulateCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of every random stream; the same seed gives the same bytes.", DefaultValueFactory = _ => 1 };
         var preset = new Option<string>("--preset")
         {
-            Description = "demo: two 1024x512 chips (fast); acs: ACS/WFC-like two 4096x2048 chips (slow, about 1.2 GB).",
+            Description = "demo: two 1024x512 chips (fast); acs: ACS/WFC-like two 4096x2048 chips (slow, about 2 GB).",
             DefaultValueFactory = _ => "demo",
         };
         preset.AcceptOnlyFromAmong("demo", "acs");

@@ -13,6 +13,16 @@ public sealed record PixfracTrial(double Pixfrac, double WeightRmsOverMedian)
 {
     /// <summary>Fraction of zero-weight pixels inside the footprint, or NaN when not measured.</summary>
     public double HoleFraction { get; init; } = double.NaN;
+
+    /// <summary>A trial from the weight statistics of a drizzle made with <paramref name="pixfrac"/>.</summary>
+    /// <param name="pixfrac">The pixfrac used.</param>
+    /// <param name="stats">The statistics of its weight map (<see cref="DrizzleQuality.Measure"/>).</param>
+    /// <returns>The trial.</returns>
+    public static PixfracTrial FromStatistics(double pixfrac, WeightStatistics stats)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        return new PixfracTrial(pixfrac, stats.RmsOverMedian) { HoleFraction = stats.HoleFraction };
+    }
 }
 
 /// <summary>The images of one drizzle product, as plain arrays (row 0 first, rows of <see cref="Width"/> pixels).</summary>

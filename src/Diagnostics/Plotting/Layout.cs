@@ -124,7 +124,9 @@ internal static class LayoutEngine
             (AxisRange xr, AxisRange yr) = axes.Limits();
             if (axes.EqualAspect)
             {
-                (plot, xr, yr) = EqualAspect(plot, xr, yr, axes.XRange is not null && axes.YRange is not null);
+                // Fixed limits and images keep their ranges (the rectangle shrinks); free data ranges widen instead.
+                bool keepRanges = (axes.XRange is not null && axes.YRange is not null) || axes.Items.Any(i => i is RasterItem);
+                (plot, xr, yr) = EqualAspect(plot, xr, yr, keepRanges);
             }
 
             var xs = new LinearScale(xr.Min, xr.Max, plot.X, plot.Right);

@@ -16,9 +16,10 @@ internal sealed unsafe class CairoCanvas : ICanvas, IDisposable
     private double _fontSize = -1;
     private bool _fontBold;
 
-    public CairoCanvas(nint surface, double rasterScale)
+    public CairoCanvas(nint surface, double rasterScale, bool isVector)
     {
         RasterScale = rasterScale;
+        IsVector = isVector;
         _cr = cairo_create(surface);
         if (cairo_status(_cr) != 0)
         {
@@ -46,6 +47,30 @@ internal sealed unsafe class CairoCanvas : ICanvas, IDisposable
     }
 
     public double RasterScale { get; }
+
+    /// <summary>True for SVG and PDF surfaces.</summary>
+    public bool IsVector { get; }
+
+    private static uint[] Replicate(uint[] argb, int columns, int rows, int fx, int fy)
+    {
+        int w = columns * fx;
+        var big = new uint[w * rows * fy];
+        for (int r = 0; r < rows; r++)
+        {
+            Span<uint> line = big.AsSpan(r * fy * w, w);
+            for (int c = 0; c < columns; c++)
+            {
+                line.Slice(c * fx, fx).Fill(argb[(r * columns) + c]);
+            }
+
+            for (int k = 1; k < fy; k++)
+            {
+                line.CopyTo(big.AsSpan(((r * fy) + k) * w, w));
+            }
+        }
+
+        return big;
+    }
 
     /// <summary>Scales user space, so that one unit is <paramref name="s"/> device units (pixels per point).</summary>
     public void Scale(double s) => cairo_scale(_cr, s, s);
@@ -140,6 +165,26 @@ internal sealed unsafe class CairoCanvas : ICanvas, IDisposable
 
     public void DrawRaster(uint[] argb, int columns, int rows, double x, double y, double width, double height, bool smooth)
     {
+        if (IsVector && !smooth)
+        {
+            // SVG and PDF viewers smooth small images when they scale them up, whatever filter cairo asked for:
+            // give them sharp cells by repeating each one to about the embedding resolution.
+            int fx = Math.Clamp((int)Math.Ceiling(width * RasterScale / columns), 1, 64);
+            int fy = Math.Clamp((int)Math.Ceiling(height * RasterScale / rows), 1, 64);
+            while ((long)fx * fy * columns * rows > 16_000_000 && (fx > 1 || fy > 1))
+            {
+                fx = Math.Max(1, fx / 2);
+                fy = Math.Max(1, fy / 2);
+            }
+
+            if (fx > 1 || fy > 1)
+            {
+                argb = Replicate(argb, columns, rows, fx, fy);
+                columns *= fx;
+                rows *= fy;
+            }
+        }
+
         int stride = cairo_format_stride_for_width(FormatArgb32, columns);
         if (stride != columns * 4)
         {
@@ -269,7 +314,7 @@ internal static unsafe class CairoOutput
                 }
             }
 
-            canvas = new CairoCanvas(surface, VectorRasterScale);
+            canvas = new CairoCanvas(surface, VectorRasterScale, true);
             PaintBackground(canvas, width, height);
             draw(canvas);
             cairo_surface_finish(surface); // before the canvas unpins its rasters
@@ -294,7 +339,7 @@ internal static unsafe class CairoOutput
 
     private static void DrawOn(nint surface, double pixelsPerPoint, Action<ICanvas> draw)
     {
-        using var canvas = new CairoCanvas(surface, pixelsPerPoint);
+        using var canvas = new CairoCanvas(surface, pixelsPerPoint, false);
         canvas.Scale(pixelsPerPoint);
         PaintBackground(canvas, 1e6, 1e6);
         draw(canvas);

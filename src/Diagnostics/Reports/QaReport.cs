@@ -38,6 +38,25 @@ public sealed record QaImageRow
 
     /// <summary>Outcome in a word or two: "aligned", "reference", "failed: ...".</summary>
     public string Status { get; init; } = "aligned";
+
+    /// <summary>A row with the name, fit geometry, match count and RMS figures of some residuals
+    /// (set the shifts, rotation and scale with <c>with</c>).</summary>
+    /// <param name="residuals">The fit residuals.</param>
+    /// <returns>The row.</returns>
+    public static QaImageRow FromResiduals(Alignment.AlignmentResiduals residuals)
+    {
+        ArgumentNullException.ThrowIfNull(residuals);
+        return new QaImageRow
+        {
+            Name = residuals.ImageName,
+            FitGeometry = residuals.FitGeometry,
+            Matches = residuals.X.Count,
+            XRms = residuals.EffectiveXRms,
+            YRms = residuals.EffectiveYRms,
+            RmsRa = residuals.RmsRa,
+            RmsDec = residuals.RmsDec,
+        };
+    }
 }
 
 /// <summary>Quality figures of one drizzle product in a QA report.</summary>
@@ -91,8 +110,21 @@ public sealed record QaProductRow
 /// <summary>A plot embedded in a QA report.</summary>
 /// <param name="Caption">Text under the plot.</param>
 /// <param name="Png">The PNG file's bytes (embedded as base64, so the page stands alone).</param>
-/// <param name="Section">Heading the plot goes under ("Alignment", "Drizzle", ...).</param>
-public sealed record QaPlot(string Caption, byte[] Png, string Section = "Plots");
+/// <param name="Section">Heading the plot goes under: "Alignment" and "Drizzle" plots follow their tables; other names get their own heading.</param>
+public sealed record QaPlot(string Caption, byte[] Png, string Section = "Plots")
+{
+    /// <summary>Renders a figure to PNG for the report.</summary>
+    /// <param name="caption">Text under the plot.</param>
+    /// <param name="figure">The figure.</param>
+    /// <param name="section">Heading the plot goes under.</param>
+    /// <returns>The plot.</returns>
+    /// <exception cref="Rendering.CairoNotFoundException">The cairo library is not installed.</exception>
+    public static QaPlot FromFigure(string caption, Plotting.Figure figure, string section = "Plots")
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        return new QaPlot(caption, figure.Render(Plotting.PlotFormat.Png), section);
+    }
+}
 
 /// <summary>Everything one run's QA report shows. Plain data: the pipeline fills it, the writer formats it.</summary>
 public sealed record QaReport

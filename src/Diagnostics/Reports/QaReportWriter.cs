@@ -13,6 +13,12 @@ namespace TweakDrizzle.Diagnostics.Reports;
 /// </summary>
 public static class QaReportWriter
 {
+    /// <summary>Section name whose plots follow the alignment table.</summary>
+    public const string AlignmentSection = "Alignment";
+
+    /// <summary>Section name whose plots follow the drizzle-products table.</summary>
+    public const string DrizzleSection = "Drizzle";
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -121,7 +127,7 @@ public static class QaReportWriter
             foreach (QaImageRow r in report.Images)
             {
                 sb.Append("<tr><td class=\"name\">").Append(E(r.Name)).Append("</td><td class=\"name\">").Append(E(r.Status))
-                  .Append("</td><td class=\"name\">").Append(E(r.FitGeometry ?? "")).Append("</td><td>").Append(r.Matches.ToString(Inv)).Append("</td>")
+                  .Append("</td><td class=\"name\">").Append(E(r.FitGeometry ?? "")).Append("</td><td>").Append(r.Matches > 0 ? r.Matches.ToString(Inv) : "—").Append("</td>")
                   .Append(Cell(r.XShift, "0.0000")).Append(Cell(r.YShift, "0.0000")).Append(Cell(r.Rotation, "0.00000")).Append(Cell(r.Scale, "0.000000"))
                   .Append(Cell(r.XRms, "0.0000")).Append(Cell(r.YRms, "0.0000")).Append(Cell(r.RmsRa, "0.0000")).Append(Cell(r.RmsDec, "0.0000")).Append("</tr>\n");
             }
@@ -129,9 +135,10 @@ public static class QaReportWriter
             sb.Append("</table>\n");
         }
 
+        AppendPlots(sb, report.Plots, AlignmentSection, report.Images.Count == 0);
         if (report.Products.Count > 0)
         {
-            sb.Append("<h2>Drizzle products</h2>\n<table>\n<tr><th class=\"name\">Product</th><th>Inputs</th><th>pixfrac</th><th class=\"name\">Kernel</th>")
+            sb.Append("<h2>Drizzle</h2>\n<table>\n<tr><th class=\"name\">Product</th><th>Inputs</th><th>pixfrac</th><th class=\"name\">Kernel</th>")
               .Append("<th>Weight median</th><th>Weight RMS</th><th>RMS / median</th><th>Holes</th><th>Coverage</th></tr>\n");
             foreach (QaProductRow p in report.Products)
             {
@@ -147,18 +154,35 @@ public static class QaReportWriter
             sb.Append("</table>\n<p class=\"note\">RMS / median of the weight map below 0.2 is DrizzlePac's guideline for a uniform enough result; holes are zero-weight pixels inside the footprint.</p>\n");
         }
 
-        foreach (IGrouping<string, QaPlot> section in report.Plots.GroupBy(p => p.Section))
+        AppendPlots(sb, report.Plots, DrizzleSection, report.Products.Count == 0);
+        foreach (string section in report.Plots.Select(p => p.Section).Distinct().Where(n => n is not AlignmentSection and not DrizzleSection))
         {
-            sb.Append("<h2>").Append(E(section.Key)).Append("</h2>\n");
-            foreach (QaPlot plot in section)
-            {
-                sb.Append("<figure><img alt=\"").Append(E(plot.Caption)).Append("\" src=\"data:image/png;base64,")
-                  .Append(Convert.ToBase64String(plot.Png)).Append("\"><figcaption>").Append(E(plot.Caption)).Append("</figcaption></figure>\n");
-            }
+            AppendPlots(sb, report.Plots, section, true);
         }
 
         sb.Append("</body>\n</html>\n");
         return sb.ToString();
+    }
+
+    /// <summary>The plots of one section, with the section heading when no table put it there already.</summary>
+    private static void AppendPlots(StringBuilder sb, IReadOnlyList<QaPlot> plots, string section, bool heading)
+    {
+        QaPlot[] mine = [.. plots.Where(p => p.Section == section)];
+        if (mine.Length == 0)
+        {
+            return;
+        }
+
+        if (heading)
+        {
+            sb.Append("<h2>").Append(E(section)).Append("</h2>\n");
+        }
+
+        foreach (QaPlot plot in mine)
+        {
+            sb.Append("<figure><img alt=\"").Append(E(plot.Caption)).Append("\" src=\"data:image/png;base64,")
+              .Append(Convert.ToBase64String(plot.Png)).Append("\"><figcaption>").Append(E(plot.Caption)).Append("</figcaption></figure>\n");
+        }
     }
 
     private static JsonValue? Num(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;

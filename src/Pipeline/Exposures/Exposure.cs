@@ -228,21 +228,33 @@ public sealed class Exposure
     /// first HDU holding a 2-D image is the only chip. Each chip's WCS comes from its own header (merged over the
     /// primary header when the extension holds no WCS).
     /// </summary>
-    /// <param name="path">A FITS file (<c>.fits</c> or <c>.fits.gz</c>).</param>
+    /// <param name="path">A FITS file (<c>.fits</c> or <c>.fits.gz</c>); <c>file.fits[SCI,2]</c> (or <c>[N]</c>) loads
+    /// only that chip, as DrizzlePac accepts.</param>
     /// <param name="options">Options, or null.</param>
     /// <returns>The exposure.</returns>
-    /// <exception cref="FitsException">The file is not valid FITS.</exception>
+    /// <exception cref="FitsException">The file is not valid FITS or the selected extension does not exist.</exception>
     /// <exception cref="ExposureException">The file holds no usable image, mismatched extensions or no WCS.</exception>
     public static Exposure Load(string path, ExposureLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new ExposureLoadOptions();
+        FitsSpec spec = FitsSpec.Parse(path);
+        path = spec.Path;
         using FitsFile file = FitsFile.Open(path);
         string fileName = System.IO.Path.GetFileName(path);
         FitsHeader primary = file.Hdus[0].Header;
         var sciHdus = file.Hdus.Where(h => string.Equals(h.ExtName?.Trim(), "SCI", StringComparison.OrdinalIgnoreCase)).OrderBy(h => h.ExtVer).ToList();
         var chips = new List<Chip>();
-        if (sciHdus.Count > 0)
+        if (!spec.IsDefault)
+        {
+            FitsHdu selected = file.Select(spec);
+            bool isSci = string.Equals(selected.ExtName?.Trim(), "SCI", StringComparison.OrdinalIgnoreCase);
+            FitsHdu? err = isSci && options.ReadErr ? Find(file, "ERR", selected.ExtVer) : null;
+            FitsHdu? dq = isSci && options.ReadDq ? Find(file, "DQ", selected.ExtVer) : null;
+            string label = selected.ExtName is null ? $"{fileName}[{selected.Index}]" : $"{fileName}[{selected.ExtName.Trim()},{selected.ExtVer}]";
+            chips.Add(ReadChip(fileName, selected, err, dq, primary, label));
+        }
+        else if (sciHdus.Count > 0)
         {
             if (sciHdus.Select(h => h.ExtVer).Distinct().Count() != sciHdus.Count)
             {
