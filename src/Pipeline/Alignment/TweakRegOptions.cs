@@ -16,16 +16,6 @@ public enum StarDetector
     TweakReg,
 }
 
-/// <summary>Units of <see cref="TweakRegOptions.SearchRad"/> (TweakReg <c>searchunits</c>).</summary>
-public enum SearchUnits
-{
-    /// <summary>Arcseconds (TweakReg's default).</summary>
-    Arcseconds,
-
-    /// <summary>Reference-frame pixels.</summary>
-    Pixels,
-}
-
 /// <summary>How the flux column of an external reference catalog is expressed (TweakReg <c>rfluxunits</c>).</summary>
 public enum FluxUnits
 {
@@ -99,7 +89,7 @@ public sealed record TweakRegOptions
     /// <summary>Search radius of the offset histogram (TweakReg <c>searchrad</c>, default 1.0 in <see cref="SearchUnits"/>).</summary>
     public double SearchRad { get; init; } = 1.0;
 
-    /// <summary>Units of <see cref="SearchRad"/> (TweakReg <c>searchunits</c>, default arcseconds).</summary>
+    /// <summary>Units of <see cref="SearchRad"/> (TweakReg <c>searchunits</c>, default arcseconds; the Matching module's enum).</summary>
     public SearchUnits SearchUnits { get; init; } = SearchUnits.Arcseconds;
 
     /// <summary>Use the 2-D offset histogram for the first guess (TweakReg <c>use2dhist</c>, default true); false: start from <see cref="XOffset"/>, <see cref="YOffset"/>.</summary>
