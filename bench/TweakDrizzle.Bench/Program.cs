@@ -24,6 +24,7 @@ public static class Program
         ["match-stress"] = MatchingStressBench.Run,
         ["diagnostics-tweakreg-plots"] = DiagnosticsBench.Run,
         ["diagnostics-examples"] = DiagnosticsExamples.Run,
+        ["tweakreg"] = TweakRegBench.Run,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

@@ -35,6 +35,7 @@ public static class Program
         root.Subcommands.Add(FindCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(AstroDrizzleCommand.Create());
+        root.Subcommands.Add(TweakRegCommand.Create());
         return root;
     }
 }
