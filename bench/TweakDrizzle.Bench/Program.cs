@@ -25,6 +25,7 @@ public static class Program
         ["diagnostics-tweakreg-plots"] = DiagnosticsBench.Run,
         ["diagnostics-examples"] = DiagnosticsExamples.Run,
         ["pipeline"] = PipelineBench.Run,
+        ["tweakreg"] = TweakRegBench.Run,
     };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

@@ -12,7 +12,9 @@ public static class Program
     public static int Main(string[] args)
     {
         RootCommand root = BuildRoot();
-        ParseResult parse = root.Parse(args);
+        // @lists are the pipeline's own (AstroDrizzle/TweakReg semantics: names relative to the list file),
+        // so System.CommandLine's response-file expansion is switched off.
+        ParseResult parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 
@@ -36,6 +38,7 @@ public static class Program
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(AstroDrizzleCommand.Create());
         root.Subcommands.Add(AdviseCommand.Create());
+        root.Subcommands.Add(TweakRegCommand.Create());
         return root;
     }
 }

@@ -334,7 +334,7 @@ public sealed class Drizzle
             Xmax = xmax,
             Ymin = ymin,
             Ymax = ymax,
-            Pixfrac = (float)input.Pixfrac,
+            Pixfrac = input.Pixfrac,
             Pscale = (float)psr,
             Kernel = kernel,
         };

@@ -50,7 +50,7 @@ internal sealed class KernelJob
 
     public required int Ymax { get; init; }
 
-    public required float Pixfrac { get; init; }
+    public required double Pixfrac { get; init; }
 
     public required float Pscale { get; init; }
 
