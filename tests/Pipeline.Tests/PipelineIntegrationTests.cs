@@ -38,33 +38,33 @@ public sealed class PipelineIntegrationTests : IDisposable
     {
         var sim = new Simulator(TinyOptions());
         SimulatedDataSet data = DataSetWriter.Write(sim, _dir);
-        var exposures = data.Files.Select(f => Exposure.Load(f)).ToList();
         var refcat = sim.Sky.Sources.Where(s => s.Kind == SourceKind.Star && s.RateIn(sim.Visits[0].Filter) > 2)
             .Select(s => new PSkySource(s.Ra, s.Dec, s.Rate)).ToList();
-        AlignmentResult aligned = ExposureAligner.Align(exposures, new AlignmentOptions { Fwhm = 2.0, ReferenceCatalog = refcat, NumCores = 2 });
-        Assert.All(aligned.Alignments, a => Assert.True(a.Success, a.Message));
+        TweakRegResult aligned = TweakRegRun.Run(data.Files, new TweakRegOptions { ConvWidth = 4.0, RefCatalog = refcat, ExpandRefCat = true, UpdateHeader = true, NumCores = 2 });
+        Assert.All(aligned.Images, a => Assert.True(a.Status == TweakRegStatus.Aligned, a.Message));
+        Assert.True(aligned.HeadersUpdated);
 
-        // The corrected WCS of every chip agrees with the true WCS to a few mas at the chip centre.
+        // The corrected WCS of every chip, read back from the updated files, agrees with the true WCS to a few mas at the chip centre.
+        var exposures = data.Files.Select(f => Exposure.Load(f)).ToList();
         for (int e = 0; e < exposures.Count; e++)
         {
             for (int c = 0; c < 2; c++)
             {
                 TanSipModel truth = sim.Exposures[e].TrueWcs[c];
                 (double ra, double dec) = truth.PixelToWorld(128, 64);
-                (double x, double y) = aligned.Exposures[e].Chips[c].Wcs.WorldToPixel(ra, dec);
+                (double x, double y) = exposures[e].Chips[c].Wcs.WorldToPixel(ra, dec);
                 double errMas = Math.Sqrt(((x - 128) * (x - 128)) + ((y - 64) * (y - 64))) * 50;
                 Assert.True(errMas < 10, $"exposure {e} chip {c}: {errMas:0.0} mas");
             }
         }
 
-        // Header update keeps the old WCS under an alternate key.
-        ExposureAligner.UpdateHeaders(data.Files[1], aligned.Exposures[1], "TWEAK");
+        // The header update keeps the old WCS under an alternate key.
         FitsHeader h = FitsFile.ReadHeader(data.Files[1] + "[SCI,1]");
         Assert.Equal("TWEAK", h.GetString("WCSNAME").Trim());
         Assert.True(h.Contains("CRVAL1A"));
 
         var log = new List<string>();
-        AstroDrizzleResult r = AstroDrizzle.Run(aligned.Exposures, new AstroDrizzleOptions
+        AstroDrizzleResult r = AstroDrizzle.Run(exposures, new AstroDrizzleOptions
         {
             Output = "tiny",
             OutputFolder = _dir,

@@ -55,7 +55,7 @@ internal static class DemoRunner
     public const double Scale = 0.03;
     public const double Pixfrac = 0.6;
 
-    public static DemoSummary Run(string folder, SimulationOptions simOptions, Action<string> log, int? cores = null, int crGrow = 1)
+    public static DemoSummary Run(string folder, SimulationOptions simOptions, Action<string> log, int? cores = null, int crGrow = 1, int minObj = 15)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Directory.CreateDirectory(folder);
@@ -65,40 +65,53 @@ internal static class DemoRunner
         SimulatedDataSet data = DataSetWriter.Write(sim, dataFolder);
         log(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds:0.0}s] wrote {data.Files.Count} exposures"));
 
-        var exposures = data.Files.Select(f => Exposure.Load(f)).ToList();
-
-        // Absolute reference: a Gaia-like catalog of bright, isolated truth stars (what an observer would take from Gaia).
+        // Absolute reference: a Gaia-like catalog of bright truth stars (what an observer would take from Gaia). TweakReg
+        // aligns the first exposure to it, then grows it with that exposure's other sources (expand_refcat) and aligns
+        // every later exposure to the grown catalog, in input order.
         var refcat = sim.Sky.Sources.Where(s => s.Kind == SourceKind.Star && s.RateIn(sim.Visits[0].Filter) > 20)
             .Select(s => new PipelineSkySource(s.Ra, s.Dec, s.RateIn(sim.Visits[0].Filter))).ToList();
-        AlignmentResult aligned = ExposureAligner.Align(exposures, new AlignmentOptions
+        TweakRegResult aligned = TweakRegRun.Run(data.Files, new TweakRegOptions
         {
-            Fwhm = sim.Visits[0].Filter.Psf.Fwhm,
-            ReferenceCatalog = refcat,
+            RefCatalog = refcat,
+            ExpandRefCat = true,
+            MinObj = minObj,
+            ConvWidth = 2 * sim.Visits[0].Filter.Psf.Fwhm,
+            UpdateHeader = true,
+            WcsName = "TWEAK",
             NumCores = cores,
-            Log = s => log("  align " + s),
+            Log = s => log("  tweakreg " + s),
         });
-        for (int i = 0; i < exposures.Count; i++)
+        string shiftFile = Path.Combine(folder, "shifts.txt");
+        TweakRegOutputs.WriteShiftFile(shiftFile, aligned);
+        TweakRegOutputs.WriteJson(Path.Combine(folder, "tweakreg.json"), aligned);
+        bool cairo = CairoLibrary.IsAvailable;
+        string plotDir = Path.Combine(folder, "plots");
+        IReadOnlyList<string> alignmentPlots = cairo ? TweakRegOutputs.WritePlots(plotDir, aligned) : [];
+        foreach (string line in TweakRegOutputs.FormatTable(aligned).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (aligned.Alignments[i].Success)
-            {
-                ExposureAligner.UpdateHeaders(data.Files[i], aligned.Exposures[i], "TWEAK");
-            }
+            log("  " + line);
         }
 
-        log(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds:0.0}s] aligned {aligned.Alignments.Count(a => a.Success)}/{exposures.Count} exposures; headers updated (old WCS kept under an alternate key)"));
+        int alignedCount = aligned.Images.Count(i => i.Status != TweakRegStatus.Failed);
+        string headers = aligned.HeadersUpdated ? "headers updated (old WCS kept under an alternate key)" : "headers NOT updated";
+        string written = cairo ? $"{Path.GetFileName(shiftFile)} and {alignmentPlots.Count} plots in plots/" : Path.GetFileName(shiftFile);
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"[{clock.Elapsed.TotalSeconds:0.0}s] tweakreg aligned {alignedCount}/{aligned.Images.Count} exposures to {aligned.ReferenceName}; {headers}; wrote {written}"));
+
+        // The combine step reads the files TweakReg updated (the corrected WCS is now the primary WCS of every SCI header).
+        var exposures = data.Files.Select(f => Exposure.Load(f)).ToList();
 
         // One north-up 0.03"/pixel grid covering both filters.
         var gridOptions = new AstroDrizzleOptions { FinalWcs = true, FinalScale = Scale, FinalRot = 0 };
-        OutputGrid shared = OutputGrid.Create(aligned.Exposures, gridOptions);
+        OutputGrid shared = OutputGrid.Create(exposures, gridOptions);
         (double cra, double cdec) = shared.Center;
         var filters = new List<DemoFilterFigures>();
         var plots = new List<QaPlot>();
         var products = new List<QaProductRow>();
-        bool cairo = CairoLibrary.IsAvailable;
         foreach (VisitPlan visit in sim.Visits)
         {
             var idx = Enumerable.Range(0, exposures.Count).Where(i => sim.Exposures[i].Visit == visit).ToList();
-            var set = idx.Select(i => aligned.Exposures[i]).ToList();
+            var set = idx.Select(i => exposures[i]).ToList();
             string name = visit.Filter.Name.ToLowerInvariant();
             AstroDrizzleResult r = AstroDrizzle.Run(set, new AstroDrizzleOptions
             {
@@ -135,51 +148,41 @@ internal static class DemoRunner
         }
 
         var images2 = new List<QaImageRow>();
-        for (int i = 0; i < exposures.Count; i++)
+        double frameScale = aligned.PixelScaleArcsec;
+        foreach (TweakRegImage a in aligned.Images)
         {
-            ExposureAlignment a = aligned.Alignments[i];
+            FitResult? f = a.Status == TweakRegStatus.Aligned ? a.Fit : null;
             images2.Add(new QaImageRow
             {
-                Name = a.Name,
-                FitGeometry = a.Fit is null ? null : "rscale",
-                Matches = a.Fit?.NMatch ?? 0,
-                XRms = a.Fit?.XRms ?? double.NaN,
-                YRms = a.Fit?.YRms ?? double.NaN,
-                XShift = a.Fit?.XSh ?? double.NaN,
-                YShift = a.Fit?.YSh ?? double.NaN,
-                Rotation = a.Fit?.Rot ?? double.NaN,
-                Scale = a.Fit?.Scale ?? double.NaN,
-                Status = a.Success ? (a.IsReference ? "reference (to catalog)" : "aligned") : "failed",
+                Name = a.FileName,
+                FitGeometry = f is null ? null : f.FitGeometry.ToName(),
+                Matches = f?.NMatch ?? 0,
+                XRms = f?.XRms ?? double.NaN,
+                YRms = f?.YRms ?? double.NaN,
+                XShift = f?.XSh ?? double.NaN,
+                YShift = f?.YSh ?? double.NaN,
+                Rotation = f?.Rot ?? double.NaN,
+                Scale = f?.Scale ?? double.NaN,
+                Status = a.Status switch
+                {
+                    TweakRegStatus.Aligned => "aligned to " + aligned.ReferenceName,
+                    TweakRegStatus.Reference => "reference",
+                    _ => "failed: " + a.Message,
+                },
             });
-            if (cairo && a.Fit is not null && a.X.Count > 0)
-            {
-                var res = new AlignmentResiduals
-                {
-                    ImageName = a.Name,
-                    FitGeometry = "rscale",
-                    X = a.X,
-                    Y = a.Y,
-                    Dx = a.Fit.ResidualX,
-                    Dy = a.Fit.ResidualY,
-                    XRms = a.Fit.XRms,
-                    YRms = a.Fit.YRms,
-                    TotalMatches = a.Fit.NMatch,
-                };
-                string plotDir = Path.Combine(folder, "plots");
-                Directory.CreateDirectory(plotDir);
-                AlignmentPlots.SaveAll(plotDir, res, null);
-                if (i <= 1)
-                {
-                    plots.Add(new QaPlot($"{a.Name}: alignment residuals", AlignmentPlots.Residuals(res).Render(PlotFormat.Png), "Alignment"));
-                }
-            }
         }
 
-        double medianRms = Median(aligned.Alignments.Where(a => a.Fit is not null && !a.IsReference).Select(a => a.RmsMas).ToList());
-        var summary = new DemoSummary(Path.GetFullPath(folder), exposures.Count, medianRms, aligned.Alignments.Count(a => a.Success), filters, clock.Elapsed.TotalSeconds);
+        foreach (string png in alignmentPlots.Where(p => Path.GetFileName(p).StartsWith("residuals_", StringComparison.Ordinal)).Take(2))
+        {
+            plots.Add(new QaPlot($"{Path.GetFileNameWithoutExtension(png)["residuals_".Length..]}: alignment residuals", File.ReadAllBytes(png), "Alignment"));
+        }
+
+        var fitted = aligned.Images.Where(a => a.Status == TweakRegStatus.Aligned).ToList();
+        double medianRms = Median(fitted.Select(a => a.Fit!.FitRms * frameScale * 1000.0).ToList());
+        var summary = new DemoSummary(Path.GetFullPath(folder), exposures.Count, medianRms, alignedCount, filters, clock.Elapsed.TotalSeconds);
         var notes = new List<string>
         {
-            string.Create(CultureInfo.InvariantCulture, $"Simulated {exposures.Count} exposures, aligned (rscale) with median fit RMS {medianRms:0.00} mas; the reference exposure was tied to a Gaia-like catalog of truth stars."),
+            string.Create(CultureInfo.InvariantCulture, $"Simulated {exposures.Count} exposures, aligned by tweakreg (rscale, headers updated, shiftfile shifts.txt) with median fit RMS {medianRms:0.00} mas; the first exposure was tied to a Gaia-like catalog of truth stars, grown with each aligned exposure's sources (expand_refcat)."),
         };
         notes.AddRange(filters.Select(FormatFilter));
         if (!cairo)
