@@ -24,7 +24,7 @@ public static class FitsInfo
     {
         ArgumentNullException.ThrowIfNull(file);
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = indented }))
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartArray();
             foreach (FitsHdu hdu in file.Hdus)

@@ -45,6 +45,27 @@ public sealed class AstroDrizzleCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dir, "f606w_astrodrizzle.log")));
     }
 
+    [Fact]
+    public void Plots_option_writes_the_quality_plots_and_a_qa_report()
+    {
+        DataSetWriter.Write(new Simulator(Tiny(3)), _dir, new DataSetWriteOptions { CosmicRayMasks = false, SourceLists = false });
+        string plots = Path.Combine(_dir, "qa");
+        (int code, _, string err) = CliHarness.Run("astrodrizzle", Path.Combine(_dir, "cli*_flc.fits"), "--output", "f606w", "--out-dir", _dir,
+            "--final-scale", "0.04", "--final-pixfrac", "0.8", "--plots", plots, "--quiet");
+        Assert.True(code == 0, err);
+        string json = File.ReadAllText(Path.Combine(plots, "f606w_drc_qa.json"));
+        Assert.Contains("f606w_drc.fits", json, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(plots, "f606w_drc_qa.html")));
+        if (Diagnostics.Rendering.CairoLibrary.IsAvailable)
+        {
+            foreach (string name in new[] { "preview", "holes", "dither" })
+            {
+                byte[] png = File.ReadAllBytes(Path.Combine(plots, $"f606w_drc_{name}.png"));
+                Assert.True(png.Length > 1000 && png[1] == (byte)'P' && png[2] == (byte)'N' && png[3] == (byte)'G', name);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("--combine-type", "mode", "combine-type")]
     [InlineData("--driz-cr-snr", "x y", "driz-cr-snr")]

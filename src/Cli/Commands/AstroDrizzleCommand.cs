@@ -51,11 +51,12 @@ internal static class AstroDrizzleCommand
         var cores = new Option<int?>("--num-cores") { Description = "Largest number of threads (results do not depend on it)." };
         var maxPixels = new Option<long>("--max-output-pixels") { Description = "Refuse larger output grids.", DefaultValueFactory = _ => 400_000_000 };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the product name." };
+        var plotsDir = new Option<string?>("--plots") { Description = "Write the drizzle quality plots (preview, holes, dither pattern) and a QA report (HTML, JSON) into this folder." };
         var command = new Command("astrodrizzle", "Combine dithered exposures with drizzle, sky subtraction and cosmic-ray rejection (AstroDrizzle).")
         {
             files, output, outDir, finalWcs, scale, rot, outnx, outny, ra, dec, refimage, kernel, pixfrac, fillval, whtType, bits, sepBits,
             units, staticMask, staticSig, skysub, skymethod, skystat, sepKernel, sepPixfrac, combineType, combineNsigma, nlow, nhigh, maskpt,
-            blotInterp, drizCr, crSnr, crScale, crGrow, intermediates, updateDq, cores, maxPixels, quiet,
+            blotInterp, drizCr, crSnr, crScale, crGrow, intermediates, updateDq, cores, maxPixels, quiet, plotsDir,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -121,6 +122,14 @@ internal static class AstroDrizzleCommand
             AstroDrizzleResult r = AstroDrizzle.Run(inputs, options);
             Log(string.Create(CultureInfo.InvariantCulture,
                 $"done: {r.Grid.Width}x{r.Grid.Height}, {r.TotalExposureTime:0.###} s, {r.CosmicRayPixels} cosmic-ray pixels"));
+            if (parse.GetValue(plotsDir) is { } plotFolder)
+            {
+                foreach (string written in AstroDrizzlePlots.Write(r, inputs, options, plotFolder, Log))
+                {
+                    Log($"wrote {written}");
+                }
+            }
+
             File.WriteAllText(logPath, logWriter.ToString());
             Console.WriteLine(r.ProductPath);
             return 0;

@@ -160,7 +160,7 @@ internal static class MatchCommand
         try
         {
             using (FileStream fs = File.Create(tmp))
-            using (var w = new Utf8JsonWriter(fs, new JsonWriterOptions { Indented = true }))
+            using (var w = new Utf8JsonWriter(fs, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 w.WriteStartObject();
                 w.WriteString("status", status);
