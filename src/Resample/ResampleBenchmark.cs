@@ -78,6 +78,10 @@ public sealed record ResampleBenchmarkReport
     /// <summary>Whether two runs with 1 and N threads gave bit-identical outputs (checked on the last repeat).</summary>
     [JsonPropertyName("deterministic_1_vs_n")]
     public bool? Deterministic { get; init; }
+
+    /// <summary>SHA-256 (hex) of the last repeat's OutImg, OutWht and first context plane bytes, in that order: a fingerprint to compare builds.</summary>
+    [JsonPropertyName("output_sha256")]
+    public string? OutputSha256 { get; init; }
 }
 
 /// <summary>Times the drizzle kernels and blot on the <see cref="BenchmarkCase"/>.</summary>
@@ -180,6 +184,7 @@ public static class ResampleBenchmark
             WeightPerInputPixel = whtSum / ((double)nx * ny),
             Covered = covered,
             Deterministic = same,
+            OutputSha256 = OutputHash(img, wht, run.Result.OutCtx.Count == 0 ? [] : run.Result.OutCtx[0]),
         };
     }
 
@@ -242,6 +247,15 @@ public static class ResampleBenchmark
             MpixPerSecond = Math.Round(nx * (double)ny / 1e6 / med, 3),
             MaxErrorPx = maxErr,
         };
+    }
+
+    private static string OutputHash(float[] img, float[] wht, int[] ctx)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(img.AsSpan()));
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(wht.AsSpan()));
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ctx.AsSpan()));
+        return Convert.ToHexString(sha.GetHashAndReset());
     }
 
     private static ResampleBenchmarkReport Report(string kernel, BenchmarkCase bc, int? threads, List<double> times, double pixels)
