@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using TweakDrizzle.Fits;
 using TweakDrizzle.Pipeline.Alignment;
@@ -114,6 +115,63 @@ public sealed class TweakRegSimulationTests(SimulatedSet set) : IClassFixture<Si
         Assert.Equal(files.Count + 1, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         IReadOnlyList<string> cats = TweakRegOutputs.WriteCatalogs(Path.Combine(dir, "cats"), r);
         Assert.Contains(cats, c => c.EndsWith(TweakRegRun.RootName(files[1]) + "_catalog_fit.match", StringComparison.Ordinal));
+        CheckCatalogFiles(Path.Combine(dir, "cats"), r, r.Images[1]);
+    }
+
+    private static void CheckCatalogFiles(string folder, TweakRegResult r, TweakRegImage im)
+    {
+        // Per-chip .coo: TweakReg's header, 4 columns, 1-based chip pixels, IDs consecutive over the chips.
+        int id = 0;
+        Assert.Equal(2, im.ChipCatalogs.Count);
+        for (int c = 0; c < im.ChipCatalogs.Count; c++)
+        {
+            int ev = im.ExtVers[c];
+            string[] lines = File.ReadAllLines(Path.Combine(folder, $"{im.Root}_sci{ev}_xy_catalog.coo"));
+            Assert.Equal($"# Source catalog derived for {im.FileName}[sci,{ev}]", lines[0]);
+            Assert.Equal(["# Columns: ", "#    X      Y         Flux       ID", "#   (pixels)   (pixels)"], lines[1..4]);
+            Assert.Equal(im.ChipCatalogs[c].Count + 4, lines.Length);
+            Assert.True(im.ChipCatalogs[c].Count > 0);
+            for (int k = 0; k < im.ChipCatalogs[c].Count; k++)
+            {
+                string[] v = lines[k + 4].Split("  ", StringSplitOptions.RemoveEmptyEntries);
+                Assert.Equal(4, v.Length);
+                double x = double.Parse(v[0], CultureInfo.InvariantCulture), y = double.Parse(v[1], CultureInfo.InvariantCulture);
+                Assert.Equal(im.ChipCatalogs[c].X[k] + 1, x, 1e-5 * Math.Max(1, x));
+                Assert.Equal(im.ChipCatalogs[c].Y[k] + 1, y, 1e-5 * Math.Max(1, y));
+                Assert.Equal(++id, int.Parse(v[3], CultureInfo.InvariantCulture));
+            }
+        }
+
+        // _catalog_fit.match: TweakReg's header, 18 columns; 1-4 relative to the frame's CRPIX, 9-12 absolute 1-based.
+        string[] m = File.ReadAllLines(Path.Combine(folder, im.Root + "_catalog_fit.match"));
+        Assert.Equal($"# Input image: {im.FileName}", m[0]);
+        Assert.Equal("# Coordinate mapping parameters: ", m[1]);
+        Assert.StartsWith("#    <rotation> and skew: ", m[6], StringComparison.Ordinal);
+        Assert.Equal("# Input Coordinate Listing", m[8]);
+        Assert.Equal("#     Column 15: Input EXTVER ID ", m[23]);
+        Assert.Equal("#     Column 18: Ref source provenience", m[26]);
+        string[] rows = m.Where(l => !l.StartsWith('#')).ToArray();
+        Assert.Equal(im.Match!.Pairs.Count, rows.Length);
+        var extVersSeen = new HashSet<int>();
+        for (int k = 0; k < rows.Length; k++)
+        {
+            string[] v = rows[k].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(18, v.Length);
+            double[] d = v[..17].Select(t => double.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(r.Frame.Crpix1, d[8] - d[0], 1e-5);
+            Assert.Equal(r.Frame.Crpix2, d[11] - d[3], 1e-5);
+            Assert.Equal(im.FitX[k] + 1, d[10], 1e-5);
+            Assert.Equal(im.Match.Pairs[k].RefIndex + 1, (int)d[12]);
+            Assert.Equal(im.SourceIds[im.Match.Pairs[k].InIndex], (int)d[13]);
+            extVersSeen.Add((int)d[14]);
+            (double ra, double dec) = r.Frame.PixelToWorld(d[4] - 1, d[5] - 1);
+            Assert.Equal(ra, d[15], 1e-9);
+            Assert.Equal(dec, d[16], 1e-9);
+        }
+
+        Assert.Subset(im.ExtVers.ToHashSet(), extVersSeen);
+        string[] xy = File.ReadAllLines(Path.Combine(folder, im.Root + "_xy_catalog.match"));
+        Assert.Equal(rows.Length, xy.Count(l => !l.StartsWith('#')));
     }
 }
 

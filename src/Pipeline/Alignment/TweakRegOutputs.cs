@@ -4,6 +4,7 @@ using System.Text.Json;
 using TweakDrizzle.Diagnostics.Alignment;
 using TweakDrizzle.Fits;
 using TweakDrizzle.Matching;
+using TweakDrizzle.Wcs;
 using TweakDrizzle.WcsFit;
 using PlotHistogram = TweakDrizzle.Diagnostics.Alignment.OffsetHistogram;
 
@@ -258,9 +259,10 @@ public static class TweakRegOutputs
     }
 
     /// <summary>
-    /// Writes TweakReg-named catalogs for every input: <c>&lt;root&gt;_refxy_catalog.coo</c> (the sources in the reference
-    /// frame, 1-based X Y Flux ID) and, for aligned inputs, <c>&lt;root&gt;_catalog_fit.match</c> (reference X Y, input X Y,
-    /// fitted X Y, residual X Y, reference and input IDs; 1-based reference-frame pixels).
+    /// Writes TweakReg-named catalogs for every input: per chip <c>&lt;root&gt;_sci&lt;N&gt;_xy_catalog.coo</c> (the sources in the
+    /// chip's own pixels, 1-based X Y Flux ID, TweakReg's header), <c>&lt;root&gt;_refxy_catalog.coo</c> (the same sources in
+    /// the reference frame) and, for aligned inputs, <c>&lt;root&gt;_xy_catalog.match</c> and <c>&lt;root&gt;_catalog_fit.match</c>
+    /// (TweakReg's 18 columns; see docs/tweakreg.md).
     /// </summary>
     /// <param name="folder">The folder (created if needed).</param>
     /// <param name="result">The run.</param>
@@ -273,12 +275,31 @@ public static class TweakRegOutputs
         var written = new List<string>();
         foreach (TweakRegImage im in result.Images)
         {
+            int id = 0;
+            for (int c = 0; c < im.ChipCatalogs.Count; c++)
+            {
+                int extVer = c < im.ExtVers.Count ? im.ExtVers[c] : c + 1;
+                var cb = new StringBuilder();
+                cb.Append(CultureInfo.InvariantCulture, $"# Source catalog derived for {im.FileName}[sci,{extVer}]\n# Columns: \n#    X      Y         Flux       ID\n#   (pixels)   (pixels)\n");
+                SourceCatalog cc = im.ChipCatalogs[c];
+                for (int k = 0; k < cc.Count; k++)
+                {
+                    id++;
+                    double fl = cc.HasFlux ? cc.Flux[k] : 0;
+                    cb.Append(CultureInfo.InvariantCulture, $"{PyG(cc.X[k] + 1)}  {PyG(cc.Y[k] + 1)}  {PyG(fl)}  {id}  \n");
+                }
+
+                string cp = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{im.Root}_sci{extVer}_xy_catalog.coo"));
+                AtomicWrite(cp, cb.ToString());
+                written.Add(cp);
+            }
+
             var sb = new StringBuilder();
-            sb.Append(CultureInfo.InvariantCulture, $"# Source catalog derived for {im.FileName} in the reference frame\n# Columns:\n#    X      Y         Flux       ID\n#   (pixels)   (pixels)\n");
+            sb.Append(CultureInfo.InvariantCulture, $"# Source catalog derived for {im.FileName} in the reference frame\n# Columns: \n#    X      Y         Flux       ID\n#   (pixels)   (pixels)\n");
             for (int k = 0; k < im.Catalog.Count; k++)
             {
                 double fl = im.Catalog.HasFlux ? im.Catalog.Flux[k] : 0;
-                sb.Append(CultureInfo.InvariantCulture, $"{im.Catalog.X[k] + 1:0.######}  {im.Catalog.Y[k] + 1:0.######}  {fl:G6}  {k + 1}\n");
+                sb.Append(CultureInfo.InvariantCulture, $"{PyG(im.Catalog.X[k] + 1)}  {PyG(im.Catalog.Y[k] + 1)}  {PyG(fl)}  {SourceId(im, k)}  \n");
             }
 
             string p = Path.Combine(folder, im.Root + "_refxy_catalog.coo");
@@ -289,26 +310,78 @@ public static class TweakRegOutputs
                 continue;
             }
 
-            FitResult f = im.Fit!;
-            var mb = new StringBuilder();
-            mb.Append(CultureInfo.InvariantCulture, $"# Input image: {im.FileName}\n# Coordinate mapping parameters:\n");
-            mb.Append(CultureInfo.InvariantCulture, $"#    X and Y rms: {f.XRms:0.######}  {f.YRms:0.######}\n#    X and Y shift: {f.XSh:0.######}  {f.YSh:0.######}\n#    X and Y scale: {f.ScaleX:0.######}  {f.ScaleY:0.######}\n#    X and Y rotation: {f.RotX:0.######}  {f.RotY:0.######}\n");
-            mb.Append("# Columns: ref X, ref Y, input X, input Y, fit X, fit Y, residual X, residual Y, ref ID, input ID, used (1-based reference-frame pixels)\n");
-            for (int k = 0; k < im.Match.Pairs.Count; k++)
-            {
-                MatchPair pair = im.Match.Pairs[k];
-                (double fx, double fy) = f.Transform.Apply(im.FitX[k], im.FitY[k]);
-                double rxk = fx + f.ResidualX[k], ryk = fy + f.ResidualY[k];
-                mb.Append(CultureInfo.InvariantCulture,
-                    $"{rxk + 1,15:0.000000} {ryk + 1,15:0.000000} {im.FitX[k] + 1,15:0.000000} {im.FitY[k] + 1,15:0.000000} {fx + 1,15:0.000000} {fy + 1,15:0.000000} {f.ResidualX[k],15:0.000000} {f.ResidualY[k],15:0.000000} {pair.RefIndex + 1,8} {pair.InIndex + 1,8} {(f.Used[k] ? 1 : 0),2}\n");
-            }
-
-            string mp = Path.Combine(folder, im.Root + "_catalog_fit.match");
-            AtomicWrite(mp, mb.ToString());
-            written.Add(mp);
+            written.AddRange(WriteMatch(folder, result, im));
         }
 
         return written;
+    }
+
+    private static List<string> WriteMatch(string folder, TweakRegResult result, TweakRegImage im)
+    {
+        FitResult f = im.Fit!;
+        FitsWcs frame = result.Frame;
+        double cx = frame.Crpix1 - 1, cy = frame.Crpix2 - 1;
+        string prov = result.ReferenceName.Replace(' ', '_');
+        var xb = new StringBuilder();
+        xb.Append(CultureInfo.InvariantCulture, $"# Input image: {im.FileName}\n# Columns: Ref_X Ref_Y Input_X Input_Y Ref_Source Input_Source (1-based reference-frame pixels)\n");
+        var mb = new StringBuilder();
+        mb.Append(CultureInfo.InvariantCulture, $"# Input image: {im.FileName}\n# Coordinate mapping parameters: \n");
+        mb.Append(CultureInfo.InvariantCulture, $"#    X and Y rms: {PyG(f.XRms, 2)}  {PyG(f.YRms, 2)}\n#    X and Y shift: {f.XSh:0.0000}  {f.YSh:0.0000}\n");
+        mb.Append(CultureInfo.InvariantCulture, $"#    X and Y scale: {PyG(f.ScaleX, 10)}  {PyG(f.ScaleY, 10)}\n#    X and Y rotation: {PyG(f.RotX, 10)}  {PyG(f.RotY, 10)}\n");
+        mb.Append(CultureInfo.InvariantCulture, $"#    <rotation> and skew: {PyG(f.Rot, 10)}  {PyG(f.Skew, 10)}\n# \n# Input Coordinate Listing\n");
+        string[] names =
+        [
+            "X (reference)", "Y (reference)", "X (input)", "Y (input)", "X (fit)", "Y (fit)", "X (residual)", "Y (residual)",
+            "Original X (reference)", "Original Y (reference)", "Original X (input)", "Original Y (input)", "Ref ID", "Input ID",
+            "Input EXTVER ID ", "RA (fit)", "Dec (fit)", "Ref source provenience",
+        ];
+        for (int c = 0; c < names.Length; c++)
+        {
+            mb.Append(CultureInfo.InvariantCulture, $"#     Column {c + 1}: {names[c]}\n");
+        }
+
+        for (int k = 0; k < im.Match!.Pairs.Count; k++)
+        {
+            MatchPair pair = im.Match.Pairs[k];
+            (double fx, double fy) = f.Transform.Apply(im.FitX[k], im.FitY[k]);
+            double rxk = im.ReferenceCatalog.X[pair.RefIndex], ryk = im.ReferenceCatalog.Y[pair.RefIndex];
+            double ixk = im.FitX[k], iyk = im.FitY[k];
+            int inId = SourceId(im, pair.InIndex);
+            int extVer = pair.InIndex < im.SourceExtVers.Count ? im.SourceExtVers[pair.InIndex] : 1;
+            (double ra, double dec) = frame.PixelToWorld(fx, fy);
+            mb.Append(CultureInfo.InvariantCulture,
+                $"{rxk - cx,15:0.000000} {ryk - cy,15:0.000000} {ixk - cx,15:0.000000} {iyk - cy,15:0.000000} {fx + 1,15:0.000000} {fy + 1,15:0.000000} {f.ResidualX[k],15:0.000000} {f.ResidualY[k],15:0.000000} ");
+            mb.Append(CultureInfo.InvariantCulture,
+                $"{rxk + 1,15:0.000000} {ryk + 1,15:0.000000} {ixk + 1,15:0.000000} {iyk + 1,15:0.000000} {pair.RefIndex + 1,8} {inId,8} {extVer,8} {ra,20:0.000000000000} {dec,20:0.000000000000} {prov}\n");
+            xb.Append(CultureInfo.InvariantCulture, $"{rxk + 1,15:0.000000} {ryk + 1,15:0.000000} {ixk + 1,15:0.000000} {iyk + 1,15:0.000000} {pair.RefIndex + 1,8} {inId,8}\n");
+        }
+
+        string xp = Path.Combine(folder, im.Root + "_xy_catalog.match");
+        AtomicWrite(xp, xb.ToString());
+        string mp = Path.Combine(folder, im.Root + "_catalog_fit.match");
+        AtomicWrite(mp, mb.ToString());
+        return [xp, mp];
+    }
+
+    private static int SourceId(TweakRegImage im, int k) => k < im.SourceIds.Count ? im.SourceIds[k] : k + 1;
+
+    /// <summary>C's <c>%g</c> (default 6 significant digits): fixed or exponent form, trailing zeros dropped.</summary>
+    private static string PyG(double v, int digits = 6)
+    {
+        if (!double.IsFinite(v))
+        {
+            return double.IsNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+        }
+
+        string s = v.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        int e = s.IndexOf('E', StringComparison.Ordinal);
+        if (e < 0)
+        {
+            return s;
+        }
+
+        string exp = s[(e + 2)..].TrimStart('0');
+        return s[..e] + "e" + s[e + 1] + exp.PadLeft(2, '0');
     }
 
     private static PlotHistogram Histogram(TweakRegImage im, double radius, FitResult f)

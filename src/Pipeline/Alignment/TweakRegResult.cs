@@ -47,6 +47,15 @@ public sealed record TweakRegImage(
     IReadOnlyList<double> FitX,
     IReadOnlyList<double> FitY)
 {
+    /// <summary>Every chip's sources in its own pixels (0-based, SCI order), as detected or read.</summary>
+    public IReadOnlyList<MatchCatalog> ChipCatalogs { get; init; } = [];
+
+    /// <summary>TweakReg's source ID (1-based, consecutive over the chips in SCI order) of every <see cref="Catalog"/> entry.</summary>
+    public IReadOnlyList<int> SourceIds { get; init; } = [];
+
+    /// <summary>The EXTVER of the chip every <see cref="Catalog"/> entry came from.</summary>
+    public IReadOnlyList<int> SourceExtVers { get; init; } = [];
+
     /// <summary>Usable sources over all chips.</summary>
     public int Sources => ChipSources.Sum();
 

@@ -266,7 +266,7 @@ public static class TweakRegRun
                 ri0.Exposure.Chips.Select(c => c.ExtVer).ToList(), null, null, ri0.Exposure.Chips.Select(c => c.Wcs).ToList(), ToFrame(ri0, frame), ToFrame(ri0, frame), [], []);
         }
 
-        var images = results.Select(r => r!).ToList();
+        var images = results.Select((r, i) => WithChips(r!, withCats[i], frame)).ToList();
         bool updated = false;
         if (options.UpdateHeader)
         {
@@ -513,6 +513,35 @@ public static class TweakRegRun
 
     private static double? Saturation(FitsHeader chip, FitsHeader primary) =>
         chip.TryGetDouble("SATURATE", out double s) && s > 0 ? s : primary.TryGetDouble("SATURATE", out double p) && p > 0 ? p : null;
+
+    private static TweakRegImage WithChips(TweakRegImage im, Input input, FitsWcs frame)
+    {
+        // The same walk as ToFrame: IDs run over every chip's sources in SCI order (1-based), and the
+        // sources that do not land in the frame are skipped there, so the catalog keeps their IDs.
+        var ids = new List<int>();
+        var extVers = new List<int>();
+        var chips = new List<MatchCatalog>();
+        int id = 0;
+        for (int c = 0; c < input.Chips.Count; c++)
+        {
+            FitsWcs w = input.Exposure.Chips[c].Wcs;
+            ChipCatalog cc = input.Chips[c];
+            chips.Add(new MatchCatalog(cc.X, cc.Y, cc.Flux));
+            for (int k = 0; k < cc.X.Length; k++)
+            {
+                id++;
+                (double ra, double dec) = w.PixelToWorld(cc.X[k], cc.Y[k]);
+                (double u, double v) = frame.WorldToPixel(ra, dec);
+                if (double.IsFinite(u) && double.IsFinite(v))
+                {
+                    ids.Add(id);
+                    extVers.Add(input.Exposure.Chips[c].ExtVer);
+                }
+            }
+        }
+
+        return im with { ChipCatalogs = chips, SourceIds = ids, SourceExtVers = extVers };
+    }
 
     private static MatchCatalog ToFrame(Input input, FitsWcs frame)
     {
