@@ -221,6 +221,27 @@ public sealed class TweakRegBadInputTests : IDisposable
     }
 
     [Fact]
+    public void Header_update_writes_wcstype_right_after_wcsname()
+    {
+        string a = Good("a.fits", 0, 0);
+        string b = Good("bb.fits", 0.3, -0.2, 0.01);
+        TweakRegResult r = TweakRegRun.Run([a, b], new TweakRegOptions { ConvWidth = 4.0, UpdateHeader = true, NumCores = 1 });
+        Assert.True(r.HeadersUpdated);
+        foreach ((string file, string type) in new[] { (a, "not aligned: reference"), (b, "user-defined") })
+        {
+            Exposure e = Exposure.Load(file);
+            Assert.Equal(2, e.Chips.Count);
+            foreach (Chip chip in e.Chips)
+            {
+                Assert.Equal(type, chip.Header.GetString("WCSTYPE"));
+                var keys = chip.Header.Select(c => c.Key).ToList();
+                Assert.Equal(keys.IndexOf("WCSNAME") + 1, keys.IndexOf("WCSTYPE"));
+                Assert.Equal("TWEAK", chip.Header.GetString("WCSNAME"));
+            }
+        }
+    }
+
+    [Fact]
     public void User_catalogs_from_a_catfile_replace_detection()
     {
         string a = Good("a.fits", 0, 0);

@@ -401,9 +401,11 @@ public static class TweakRegRun
             plans.Add((im.Path, chips, record));
         }
 
-        foreach ((string path, List<(int, FitsWcs)> chips, FitRecord record) in plans)
+        for (int i = 0; i < plans.Count; i++)
         {
-            HeaderUpdater.UpdateFile(path, chips, record, hopts);
+            (string path, List<(int Hdu, FitsWcs Wcs)> chips, FitRecord record) = plans[i];
+            string wcsType = images[i].Status == TweakRegStatus.Reference ? "not aligned: reference" : "user-defined";
+            WriteHeaders(path, chips, record, hopts, wcsType);
         }
 
         log(string.Create(CultureInfo.InvariantCulture, $"headers updated: WCSNAME '{hopts.WcsName}' in {plans.Sum(p => p.Chips.Count)} SCI extensions of {plans.Count} files"));
@@ -513,6 +515,23 @@ public static class TweakRegRun
 
     private static double? Saturation(FitsHeader chip, FitsHeader primary) =>
         chip.TryGetDouble("SATURATE", out double s) && s > 0 ? s : primary.TryGetDouble("SATURATE", out double p) && p > 0 ? p : null;
+
+    private static void WriteHeaders(string path, List<(int Hdu, FitsWcs Wcs)> chips, FitRecord record, HeaderUpdateOptions hopts, string wcsType)
+    {
+        // HeaderUpdater's update of every chip, plus TweakReg's WCSTYPE right after WCSNAME; one atomic write per file.
+        using FitsFile file = FitsFile.Open(path);
+        var copies = file.Hdus.Select(FitsWriteHdu.Copy).ToList();
+
+        foreach ((int hdu, FitsWcs wcs) in chips)
+        {
+            FitsHeader h = copies[hdu].Header;
+            HeaderUpdater.Update(h, wcs, record, hopts);
+            h.Remove("WCSTYPE");
+            h.InsertAfter("WCSNAME", "WCSTYPE", wcsType, "coordinate system type");
+        }
+
+        FitsWriter.Write(path, copies);
+    }
 
     private static TweakRegImage WithChips(TweakRegImage im, Input input, FitsWcs frame)
     {
