@@ -284,7 +284,7 @@ public sealed class TweakRegBadInputTests : IDisposable
     }
 
     [Fact]
-    public void Expand_refcat_and_nearest_first_order_align_every_image()
+    public void Expand_refcat_and_overlap_order_align_every_image()
     {
         string a = Good("a.fits", 0, 0);
         string b = Good("bb.fits", 0.3, -0.2, 0.01);

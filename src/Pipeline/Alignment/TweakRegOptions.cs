@@ -59,7 +59,7 @@ public sealed record TweakRegOptions
     /// <summary>Grow the reference catalog with the unmatched sources of each aligned image (TweakReg <c>expand_refcat</c>).</summary>
     public bool ExpandRefCat { get; init; }
 
-    /// <summary>Align in the order given (TweakReg <c>enforce_user_order</c>, default true); false: nearest to the reference first.</summary>
+    /// <summary>Align in the order given (TweakReg <c>enforce_user_order</c>, default true); false: the largest footprint overlap with the reference catalog first, as TweakReg.</summary>
     public bool EnforceUserOrder { get; init; } = true;
 
     /// <summary>User catalogs (TweakReg <c>catfile</c>): lines <c>image cat_chip1 [cat_chip2 ...]</c>; null: detect.</summary>

@@ -204,12 +204,13 @@ public static class TweakRegRun
         var order = Enumerable.Range(0, inputs.Count).Where(i => refcat is not null || i != refIndex).ToList();
         if (!options.EnforceUserOrder)
         {
-            (double cx, double cy) = (frame.Crpix1 - 1, frame.Crpix2 - 1);
-            order = order.OrderBy(i =>
+            // As TweakReg: the largest footprint overlap with the reference catalog first (footprints are the
+            // convex hulls of the sources in the reference frame); ties keep the input order.
+            List<(double X, double Y)> refHull = Footprint.ConvexHull(rx.ToArray(), ry.ToArray());
+            order = order.OrderByDescending(i =>
             {
                 MatchCatalog c = ToFrame(withCats[i], frame);
-                double mx = c.X.ToArray().Average(), my = c.Y.ToArray().Average();
-                return ((mx - cx) * (mx - cx)) + ((my - cy) * (my - cy));
+                return Footprint.OverlapArea(Footprint.ConvexHull(c.X, c.Y), refHull);
             }).ThenBy(i => i).ToList();
         }
 
