@@ -63,7 +63,7 @@ internal static class ChipRenderer
             chip.SaturatedPixels = Bleed(img, dq, nx, ny, det.FullWell, par);
         }
 
-        float[] cr = new float[nx * ny];
+        float[] cr = chip.CosmicRayCharge;
         if (opt.CosmicRays)
         {
             (chip.CosmicRayEvents, chip.CosmicRayPixels) = AddCosmicRays(opt, g.Index, chipIndex, cr, chip.CosmicRayMask, nx, ny, t);

@@ -7,7 +7,7 @@ namespace TweakDrizzle.Simulation;
 /// <summary>Options for <see cref="DataSetWriter"/>.</summary>
 public sealed record DataSetWriteOptions
 {
-    /// <summary>Write <c>truth/&lt;root&gt;_crmask.fits</c> (one uint8 CRMASK extension per chip, 1 = cosmic ray).</summary>
+    /// <summary>Write <c>truth/&lt;root&gt;_crmask.fits</c> (per chip a uint8 CRMASK extension, 1 = cosmic ray, and a float32 CRCHARGE extension, the charge in electrons).</summary>
     public bool CosmicRayMasks { get; init; } = true;
 
     /// <summary>Write <c>truth/&lt;root&gt;_sources.csv</c> (every truth source's 0-based position on each chip).</summary>
@@ -234,10 +234,18 @@ public static class DataSetWriter
         var h0 = new FitsHeader();
         h0.Set("ROOTNAME", e.Geometry.Rootname, "exposure the mask belongs to");
         h0.AddCommentary("COMMENT", "Truth: 1 where at least 1 electron of cosmic-ray charge was added.");
+        h0.AddCommentary("COMMENT", "CRCHARGE extensions: the cosmic-ray charge added to each pixel, electrons.");
         var hdus = new List<FitsWriteHdu> { FitsWriteHdu.Empty(h0) };
         foreach (SimulatedChip c in e.Chips)
         {
             hdus.Add(FitsWriteHdu.Image(c.CosmicRayMask, [c.Width, c.Height]).Named("CRMASK", c.ExtVer));
+        }
+
+        foreach (SimulatedChip c in e.Chips)
+        {
+            var h = new FitsHeader();
+            h.Set("BUNIT", "ELECTRONS", "cosmic-ray charge added to the pixel");
+            hdus.Add(FitsWriteHdu.Image(c.CosmicRayCharge, [c.Width, c.Height], h).Named("CRCHARGE", c.ExtVer));
         }
 
         FitsWriter.Write(path, hdus);

@@ -22,6 +22,7 @@ public sealed class SimulatedChip
         Err = new float[width * height];
         Dq = new short[width * height];
         CosmicRayMask = new byte[width * height];
+        CosmicRayCharge = new float[width * height];
     }
 
     /// <summary>EXTVER of the chip's SCI/ERR/DQ extensions (1 = bottom chip).</summary>
@@ -47,6 +48,9 @@ public sealed class SimulatedChip
 
     /// <summary>Truth: 1 where cosmic-ray charge of at least 1 electron was added, else 0.</summary>
     public byte[] CosmicRayMask { get; }
+
+    /// <summary>Truth: the cosmic-ray charge added to each pixel, electrons (before conversion to the data units).</summary>
+    public float[] CosmicRayCharge { get; }
 
     /// <summary>The WCS written into the header (with the visit's pointing error).</summary>
     public required TanSipModel HeaderWcs { get; init; }

@@ -32,7 +32,7 @@ internal static class AstroDrizzleCommand
         var staticMask = new Option<bool>("--static") { Description = "Build the static mask.", DefaultValueFactory = _ => true };
         var staticSig = new Option<double>("--static-sig") { Description = "Static mask threshold, sky sigmas.", DefaultValueFactory = _ => 4.0 };
         var skysub = new Option<bool>("--skysub") { Description = "Subtract the sky.", DefaultValueFactory = _ => true };
-        var skymethod = new Option<string>("--skymethod") { Description = "localmin | globalmin.", DefaultValueFactory = _ => "localmin" };
+        var skymethod = new Option<string>("--skymethod") { Description = "localmin | globalmin | match | globalmin+match.", DefaultValueFactory = _ => "localmin" };
         var skystat = new Option<string>("--skystat") { Description = "median | mode.", DefaultValueFactory = _ => "median" };
         var sepKernel = new Option<string>("--driz-sep-kernel") { Description = "Kernel of the separate drizzles.", DefaultValueFactory = _ => "turbo" };
         var sepPixfrac = new Option<double>("--driz-sep-pixfrac") { Description = "Drop size of the separate drizzles.", DefaultValueFactory = _ => 1.0 };
@@ -46,6 +46,9 @@ internal static class AstroDrizzleCommand
         var crSnr = new Option<string>("--driz-cr-snr") { Description = "S/N thresholds of the two passes.", DefaultValueFactory = _ => "3.5 3.0" };
         var crScale = new Option<string>("--driz-cr-scale") { Description = "Derivative scales of the two passes.", DefaultValueFactory = _ => "1.2 0.7" };
         var crGrow = new Option<int>("--driz-cr-grow") { Description = "Box size cosmic-ray pixels are grown to.", DefaultValueFactory = _ => 1 };
+        var crTail = new Option<bool>("--driz-cr-tail") { Description = "After AstroDrizzle's rule, grow cosmic rays into their faint tails (not in AstroDrizzle; false: AstroDrizzle's rule alone).", DefaultValueFactory = _ => true };
+        var crTailSnr = new Option<double>("--driz-cr-tail-snr") { Description = "S/N threshold of the tail search.", DefaultValueFactory = _ => 1.5 };
+        var holePixfrac = new Option<double?>("--final-hole-pixfrac") { Description = "Fill holes (coincident rejections) from drops of this larger pixfrac (not in AstroDrizzle; default: leave holes)." };
         var intermediates = new Option<bool>("--intermediates") { Description = "Write the single drizzles, median, blots and CR masks." };
         var updateDq = new Option<bool>("--update-input-dq") { Description = "Flag cosmic rays with 4096 in the inputs' DQ arrays (modifies the inputs)." };
         var cores = new Option<int?>("--num-cores") { Description = "Largest number of threads (results do not depend on it)." };
@@ -56,7 +59,7 @@ internal static class AstroDrizzleCommand
         {
             files, output, outDir, finalWcs, scale, rot, outnx, outny, ra, dec, refimage, kernel, pixfrac, fillval, whtType, bits, sepBits,
             units, staticMask, staticSig, skysub, skymethod, skystat, sepKernel, sepPixfrac, combineType, combineNsigma, nlow, nhigh, maskpt,
-            blotInterp, drizCr, crSnr, crScale, crGrow, intermediates, updateDq, cores, maxPixels, quiet, plotsDir,
+            blotInterp, drizCr, crSnr, crScale, crGrow, crTail, crTailSnr, holePixfrac, intermediates, updateDq, cores, maxPixels, quiet, plotsDir,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -97,7 +100,7 @@ internal static class AstroDrizzleCommand
                 StaticMask = parse.GetValue(staticMask),
                 StaticSig = parse.GetValue(staticSig),
                 SkySub = parse.GetValue(skysub),
-                SkyMethod = Enum<SkyMethod>(parse.GetValue(skymethod)!, "--skymethod", "localmin or globalmin"),
+                SkyMethod = SkyMethodOf(parse.GetValue(skymethod)!),
                 SkyStat = Enum<SkyStatistic>(parse.GetValue(skystat)!, "--skystat", "median or mode"),
                 DrizSepKernel = Parse(() => DrizzleKernels.Parse(parse.GetValue(sepKernel)!)),
                 DrizSepPixfrac = parse.GetValue(sepPixfrac),
@@ -111,6 +114,8 @@ internal static class AstroDrizzleCommand
                 DrizCrSnr = Pair(parse.GetValue(crSnr)!, "--driz-cr-snr"),
                 DrizCrScale = Pair(parse.GetValue(crScale)!, "--driz-cr-scale"),
                 DrizCrGrow = parse.GetValue(crGrow),
+                DrizCrTail = parse.GetValue(crTail) ? new CosmicRayTail { Snr = parse.GetValue(crTailSnr) } : null,
+                FinalHolePixfrac = parse.GetValue(holePixfrac),
                 WriteIntermediates = parse.GetValue(intermediates),
                 UpdateInputDq = parse.GetValue(updateDq),
                 NumCores = parse.GetValue(cores),
@@ -149,6 +154,11 @@ internal static class AstroDrizzleCommand
 
         return (a, b);
     }
+
+    private static SkyMethod SkyMethodOf(string text) =>
+        string.Equals(text.Trim(), "globalmin+match", StringComparison.OrdinalIgnoreCase)
+            ? SkyMethod.GlobalminMatch
+            : Enum<SkyMethod>(text, "--skymethod", "localmin, globalmin, match or globalmin+match");
 
     private static T Enum<T>(string text, string option, string allowed)
         where T : struct, System.Enum =>

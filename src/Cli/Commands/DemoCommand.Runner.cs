@@ -36,6 +36,13 @@ internal sealed record DemoFilterFigures(
     long CosmicRayPixelsInjected,
     long CosmicRayPixelsLeft,
     long CosmicRayPixelsFlagged,
+    long CosmicRayPixelsAboveNoise,
+    long CosmicRayPixelsAboveNoiseLeft,
+    double CosmicRayChargeLeftFraction,
+    long NonCosmicRayPixelsFlagged,
+    int BrightStars,
+    double BrightStarsMaxError,
+    double BrightStarsRmsError,
     long HolePixels,
     double HoleFraction,
     double WeightRmsOverMedian);
@@ -55,7 +62,18 @@ internal static class DemoRunner
     public const double Scale = 0.03;
     public const double Pixfrac = 0.6;
 
-    public static DemoSummary Run(string folder, SimulationOptions simOptions, Action<string> log, int? cores = null, int crGrow = 1, int minObj = 15)
+    /// <summary>
+    /// final_bits of the demo: 256 (full-well saturation) is treated as good, as ACS users do (final_bits 336 on
+    /// calibrated FLCs also accepts the dark-corrected hot and warm pixels, 16 and 64; the simulation's hot pixels are
+    /// not dark-corrected, so they stay rejected). Saturated star cores are then drizzled with their clipped values
+    /// and bleed charge instead of leaving holes.
+    /// </summary>
+    public const uint FinalBits = 256;
+
+    /// <summary>Holes left where rejections coincide are filled from drops of this pixfrac (HoleFill).</summary>
+    public const double HolePixfrac = 2.0;
+
+    public static DemoSummary Run(string folder, SimulationOptions simOptions, Action<string> log, int? cores = null, int crGrow = 1, int minObj = 15, bool crTail = true)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Directory.CreateDirectory(folder);
@@ -127,11 +145,14 @@ internal static class DemoRunner
                 FinalOutNy = shared.Height,
                 DrizCr = true,
                 DrizCrGrow = crGrow,
+                DrizCrTail = crTail ? new CosmicRayTail() : null,
+                FinalBits = DqBits.Ignoring(FinalBits),
+                FinalHolePixfrac = HolePixfrac,
                 NumCores = cores,
                 Log = s => log($"  {name} {s}"),
             });
             log(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds:0.0}s] wrote {r.ProductPath}"));
-            DemoFilterFigures fig = Measure(r, sim, visit, idx, dataFolder);
+            DemoFilterFigures fig = Measure(r, sim, visit, idx, dataFolder, DqBits.Ignoring(FinalBits));
             filters.Add(fig);
             WeightStatistics ws = DrizzleQuality.Measure(r.Wht, r.Grid.Width, r.Grid.Height);
             products.Add(QaProductRow.FromStatistics(Path.GetFileName(r.ProductPath), ws) with { Inputs = set.Count, Pixfrac = Pixfrac, Kernel = "square" });
@@ -199,10 +220,13 @@ internal static class DemoRunner
         $"positions vs truth ({f.StarsMeasured} stars): rms {f.PositionRmsMas:0.00} mas, median {f.PositionMedianMas:0.00} mas, mean offset ({f.PositionMeanDxMas:0.00}, {f.PositionMeanDyMas:0.00}) mas, " +
         $"rotation vs truth {f.RotationVsTruthDeg:0.#####} deg, scale vs truth {f.ScaleVsTruth:0.0000000}; " +
         $"photometry ({f.StarsPhotometry} stars): median measured/true {f.PhotometryMedianRatio:0.0000}, scatter {100 * f.PhotometryScatter:0.00}%; " +
-        $"cosmic rays: {f.CosmicRayPixelsLeft} of {f.CosmicRayPixelsInjected} injected pixels left ({100.0 * f.CosmicRayPixelsLeft / Math.Max(1, f.CosmicRayPixelsInjected):0.000}%), {f.CosmicRayPixelsFlagged} flagged; " +
+        $"bright stars (aperture noise < 0.3%, {f.BrightStars}): max |error| {100 * f.BrightStarsMaxError:0.00}%, rms {100 * f.BrightStarsRmsError:0.00}%; " +
+        $"cosmic rays: {f.CosmicRayPixelsLeft} of {f.CosmicRayPixelsInjected} injected pixels left ({100.0 * f.CosmicRayPixelsLeft / Math.Max(1, f.CosmicRayPixelsInjected):0.000}%), " +
+        $"above 1 sigma of the local noise {f.CosmicRayPixelsAboveNoiseLeft} of {f.CosmicRayPixelsAboveNoise} ({100.0 * f.CosmicRayPixelsAboveNoiseLeft / Math.Max(1, f.CosmicRayPixelsAboveNoise):0.000}%), " +
+        $"charge left {100 * f.CosmicRayChargeLeftFraction:0.000}%, {f.CosmicRayPixelsFlagged} flagged ({f.NonCosmicRayPixelsFlagged} without cosmic-ray charge); " +
         $"holes {f.HolePixels} px ({100 * f.HoleFraction:0.0000}%), weight rms/median {f.WeightRmsOverMedian:0.000}");
 
-    private static DemoFilterFigures Measure(AstroDrizzleResult r, Simulator sim, VisitPlan visit, List<int> idx, string dataFolder)
+    private static DemoFilterFigures Measure(AstroDrizzleResult r, Simulator sim, VisitPlan visit, List<int> idx, string dataFolder, DqBits finalBits)
     {
         OutputGrid g = r.Grid;
         int w = g.Width, h = g.Height;
@@ -244,6 +268,7 @@ internal static class DemoRunner
         var tx = new List<double>();
         var ty = new List<double>();
         var ratios = new List<double>();
+        var brightErrors = new List<double>();
         double apR = 0.5 / outScale, skyIn = 0.8 / outScale, skyOut = 1.2 / outScale;
         double ee = filter.Psf.EncircledEnergy(0.5 / inScale);
         foreach (var p in pos)
@@ -306,6 +331,15 @@ internal static class DemoRunner
             }
 
             ratios.Add(flux / (p.Rate * ee));
+
+            // Photon + sky + read noise of the aperture sum, relative (electrons over all exposures).
+            double starE = p.Rate * ee * texp;
+            double apNative = Math.PI * (0.5 / inScale) * (0.5 / inScale);
+            double noiseE = Math.Sqrt(starE + (apNative * ((filter.SkyRate * texp) + (idx.Count * sim.Options.Detector.ReadNoise * sim.Options.Detector.ReadNoise))));
+            if (noiseE / starE < 0.003)
+            {
+                brightErrors.Add((flux / (p.Rate * ee)) - 1);
+            }
         }
 
         var dist = dx.Select((v, i) => Math.Sqrt((v * v) + (dy[i] * dy[i]))).ToList();
@@ -324,7 +358,9 @@ internal static class DemoRunner
         double scatter = 1.4826 * Median(ratios.Select(v => Math.Abs(v - medRatio)).ToList()) / medRatio;
 
         // Cosmic rays: injected pixels that are neither flagged by driz_cr nor rejected by DQ.
-        long injected = 0, left = 0, flagged = 0;
+        long injected = 0, left = 0, flagged = 0, above = 0, aboveLeft = 0, falseFlags = 0;
+        double charge = 0, chargeLeft = 0;
+        double rn2 = sim.Options.Detector.ReadNoise * sim.Options.Detector.ReadNoise;
         foreach (int e in idx)
         {
             string root = sim.Exposures[e].Rootname;
@@ -332,16 +368,32 @@ internal static class DemoRunner
             foreach (ChipReport c in r.Chips.Where(c => c.Exposure == root))
             {
                 byte[] truth = crFile.Find("CRMASK", c.ExtVer)!.ReadImage<byte>().Data;
+                float[] q = crFile.Find("CRCHARGE", c.ExtVer)!.ReadImage<float>().Data;
                 using FitsFile f = FitsFile.Open(Path.Combine(dataFolder, root + DataSetWriter.FileSuffix));
                 short[] dq = f.Find("DQ", c.ExtVer)!.ReadImage<short>().Data;
+                float[] sci = f.Find("SCI", c.ExtVer)!.ReadImage<float>().Data;
+                double toE = sim.Options.Units == TweakDrizzle.Simulation.OutputUnits.ElectronsPerSecond ? sim.Exposures[e].ExposureTime : 1.0;
                 for (int k = 0; k < truth.Length; k++)
                 {
                     bool ours = c.CosmicRayMask is not null && c.CosmicRayMask[k];
                     flagged += ours ? 1 : 0;
-                    if (truth[k] != 0)
+                    if (truth[k] == 0)
                     {
-                        injected++;
-                        left += !ours && dq[k] == 0 ? 1 : 0;
+                        falseFlags += ours ? 1 : 0;
+                        continue;
+                    }
+
+                    // Local noise: Poisson on everything but the cosmic ray, plus read noise.
+                    bool isAbove = q[k] > Math.Sqrt(Math.Max((sci[k] * toE) - q[k], 0) + rn2);
+                    bool isLeft = !ours && finalBits.IsGood((ushort)dq[k]);
+                    injected++;
+                    above += isAbove ? 1 : 0;
+                    charge += q[k];
+                    if (isLeft)
+                    {
+                        left++;
+                        aboveLeft += isAbove ? 1 : 0;
+                        chargeLeft += q[k];
                     }
                 }
             }
@@ -350,7 +402,10 @@ internal static class DemoRunner
         WeightStatistics ws = DrizzleQuality.Measure(r.Wht, w, h);
         return new DemoFilterFigures(filter.Name, r.ProductPath, w, h, outScale, g.Orientation, dist.Count, Rms(dist), Median(dist),
             dx.Count > 0 ? dx.Average() : double.NaN, dy.Count > 0 ? dy.Average() : double.NaN, rot, scl,
-            ratios.Count, medRatio, scatter, injected, left, flagged, ws.HolePixels, ws.HoleFraction, ws.RmsOverMedian);
+            ratios.Count, medRatio, scatter, injected, left, flagged, above, aboveLeft, charge > 0 ? chargeLeft / charge : 0, falseFlags,
+            brightErrors.Count, brightErrors.Count > 0 ? brightErrors.Max(Math.Abs) : double.NaN,
+            brightErrors.Count > 0 ? Math.Sqrt(brightErrors.Average(v => v * v)) : double.NaN,
+            ws.HolePixels, ws.HoleFraction, ws.RmsOverMedian);
     }
 
     /// <summary>Gaussian-windowed centroid (3 iterations) with a local median sky; false when a pixel of the window has no weight.</summary>

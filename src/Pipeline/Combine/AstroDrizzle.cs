@@ -299,6 +299,13 @@ public static class AstroDrizzle
                         }
                     }
                 }
+                else if (options.SkyMethod is SkyMethod.Match or SkyMethod.GlobalminMatch) // crsky: SkyMatch.cs
+                {
+                    SkyMatchResult m = SkyMatch.Solve(chips.Select(c => new SkyMatchChip(c.ExposureIndex, c.Chip.Sci, c.SepGood, c.Chip.Width, c.Chip.Height, c.Chip.Wcs,
+                        c.Scale / c.Exposure.ExposureTime, c.Sky * c.Scale / c.Exposure.ExposureTime)).ToList(), new SkyMatchOptions { AddGlobalMin = options.SkyMethod == SkyMethod.GlobalminMatch, NumCores = options.NumCores });
+                    chips.ForEach(c => c.Sky = m.Sky[c.ExposureIndex] * c.Exposure.ExposureTime / c.Scale);
+                    Log(string.Create(CultureInfo.InvariantCulture, $"sky match: {m.Pairs.Count} overlaps, {m.Groups} group(s), global minimum {m.GlobalMin:0.#####}/s"));
+                }
                 else
                 {
                     // As a rate (per second), so exposures of different lengths compare.
@@ -479,7 +486,7 @@ public static class AstroDrizzle
                 }
 
                 var noise = new ChipNoise(c.Sky, c.ToElectrons, c.ReadNoise);
-                c.CosmicRays = CosmicRayDetector.Detect(c.Data, blot, usable, c.Chip.Width, c.Chip.Height, noise, options.DrizCrSnr, options.DrizCrScale, options.DrizCrGrow);
+                c.CosmicRays = CosmicRayDetector.Detect(c.Data, blot, usable, c.Chip.Width, c.Chip.Height, noise, options);
                 int count = c.CosmicRays.Count(b => b);
                 Log(string.Create(CultureInfo.InvariantCulture, $"driz_cr {c.Chip.Name}: {count} pixels ({100.0 * count / c.CosmicRays.Length:0.###}%)"));
                 if (options.WriteIntermediates)
@@ -539,6 +546,7 @@ public static class AstroDrizzle
             Log(string.Create(CultureInfo.InvariantCulture,
                 $"final drizzle: kernel {DrizzleKernels.Name(options.FinalKernel)}, pixfrac {options.FinalPixfrac}, weights {options.FinalWhtType.ToString().ToUpperInvariant()}, bits {options.FinalBits}"));
             int done = 0;
+            var holeFill = new HoleFill(grid, options); // crsky: hole filling (HoleFill.cs)
             foreach (ChipWork c in chips)
             {
                 Exposure exp = c.Exposure;
@@ -565,7 +573,7 @@ public static class AstroDrizzle
                     }
                 }
 
-                driz.AddImage(new DrizzleInput
+                var input = new DrizzleInput
                 {
                     Data = c.Data,
                     Exptime = exp.ExposureTime,
@@ -576,8 +584,15 @@ public static class AstroDrizzle
                     Iscale = psr * psr,
                     PixelScaleRatio = psr,
                     Pixfrac = options.FinalPixfrac,
-                });
+                };
+                driz.AddImage(input);
+                holeFill.Add(input); // crsky
                 Report("final drizzle", ++done / (double)chips.Count);
+            }
+
+            if (holeFill.Enabled) // crsky
+            {
+                Log(string.Create(CultureInfo.InvariantCulture, $"holes filled from pixfrac {options.FinalHolePixfrac} drops: {holeFill.Fill(sci, wht)} pixels"));
             }
 
             double texp = chips.Select(c => c.ExposureIndex).Distinct().Sum(i => exposures[i].ExposureTime);

@@ -10,6 +10,12 @@ public enum SkyMethod
 
     /// <summary>The smallest chip sky over all exposures (as a rate, scaled by each exposure time), subtracted everywhere.</summary>
     Globalmin,
+
+    /// <summary>Sky differences measured where the exposures overlap, solved for one offset per exposure relative to the lowest (<see cref="SkyMatch"/>).</summary>
+    Match,
+
+    /// <summary><see cref="Match"/> plus the global minimum sky (globalmin+match).</summary>
+    GlobalminMatch,
 }
 
 /// <summary>Sky statistic of a chip (AstroDrizzle <c>skystat</c>).</summary>
@@ -100,6 +106,13 @@ public sealed record AstroDrizzleOptions
     /// <summary>Final drop size (final_pixfrac), default 1.</summary>
     public double FinalPixfrac { get; init; } = 1.0;
 
+    /// <summary>
+    /// Fill the final drizzle's holes (zero weight inside the footprint, where the rejections of every overlapping
+    /// drop coincide) from a co-add of the same data with this larger pixfrac (see <see cref="HoleFill"/>; not in
+    /// AstroDrizzle); null (default): holes stay, as in AstroDrizzle.
+    /// </summary>
+    public double? FinalHolePixfrac { get; init; }
+
     /// <summary>Value of output pixels without data (final_fillval); INDEF (default) leaves 0.</summary>
     public FillValue FinalFillval { get; init; } = FillValue.Indef;
 
@@ -174,6 +187,12 @@ public sealed record AstroDrizzleOptions
 
     /// <summary>Size of the box each cosmic-ray pixel is grown to (driz_cr_grow), default 1 (no growth).</summary>
     public int DrizCrGrow { get; init; } = 1;
+
+    /// <summary>
+    /// The cosmic-ray tail search after AstroDrizzle's rule (not in AstroDrizzle), default on with
+    /// <see cref="CosmicRayTail"/>'s defaults; null: AstroDrizzle's rule alone.
+    /// </summary>
+    public CosmicRayTail? DrizCrTail { get; init; } = new();
 
     /// <summary>Write the intermediates (single drizzles, median, blots, CR masks) next to the product.</summary>
     public bool WriteIntermediates { get; init; }

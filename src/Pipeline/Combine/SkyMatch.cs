@@ -1,0 +1,394 @@
+using TweakDrizzle.Resample;
+using TweakDrizzle.Wcs;
+
+namespace TweakDrizzle.Pipeline.Combine;
+
+/// <summary>One chip given to <see cref="SkyMatch"/>.</summary>
+/// <param name="Exposure">Index of the exposure the chip belongs to (chips of one exposure share one sky value).</param>
+/// <param name="Data">Pixels, row-major, the chip's own units.</param>
+/// <param name="Good">Good pixels, or null for all.</param>
+/// <param name="Width">Width.</param>
+/// <param name="Height">Height.</param>
+/// <param name="Wcs">The chip's WCS.</param>
+/// <param name="ToRate">Factor from data units to the common unit (1/exposure time for counts, 1 for rates).</param>
+/// <param name="SkyRate">The chip's own sky statistic in the common unit (used by globalmin+match), NaN if unknown.</param>
+public sealed record SkyMatchChip(int Exposure, float[] Data, bool[]? Good, int Width, int Height, FitsWcs Wcs, double ToRate, double SkyRate);
+
+/// <summary>The sky difference measured in the overlap of two exposures.</summary>
+/// <param name="First">First exposure index.</param>
+/// <param name="Second">Second exposure index.</param>
+/// <param name="Difference">Clipped median of (first − second) over the common cells, common unit.</param>
+/// <param name="Sigma">Clipped standard deviation of the per-cell differences.</param>
+/// <param name="Cells">Number of common cells.</param>
+public sealed record SkyMatchPair(int First, int Second, double Difference, double Sigma, int Cells);
+
+/// <summary>The result of <see cref="SkyMatch.Solve"/>.</summary>
+/// <param name="Sky">Sky per exposure index, common unit: the matched offset (the lowest exposure of each connected group 0), plus the global minimum for globalmin+match.</param>
+/// <param name="Offsets">The matched offsets alone (lowest 0).</param>
+/// <param name="GlobalMin">The global minimum added (0 for plain match).</param>
+/// <param name="Pairs">The overlaps used.</param>
+/// <param name="Groups">Number of groups of exposures connected by overlaps (offsets between groups are unknown; each group's lowest is 0).</param>
+public sealed record SkyMatchResult(IReadOnlyDictionary<int, double> Sky, IReadOnlyDictionary<int, double> Offsets, double GlobalMin, IReadOnlyList<SkyMatchPair> Pairs, int Groups);
+
+/// <summary>Options of <see cref="SkyMatch.Solve"/>.</summary>
+public sealed record SkyMatchOptions
+{
+    /// <summary>Add the smallest chip sky (<see cref="SkyMatchChip.SkyRate"/>) to the offsets (skymethod globalmin+match).</summary>
+    public bool AddGlobalMin { get; init; }
+
+    /// <summary>Side of a comparison cell in native pixels of the first chip (default 2): each cell holds the mean of the good pixels that fall in it.</summary>
+    public double CellPixels { get; init; } = 2.0;
+
+    /// <summary>Fewest common cells for an overlap to be used (default 100).</summary>
+    public int MinCells { get; init; } = 100;
+
+    /// <summary>Clipping iterations of the difference statistic (default 5, as skyclip).</summary>
+    public int Clip { get; init; } = 5;
+
+    /// <summary>Clipping limit in sigmas (default 4, as skylsigma/skyusigma).</summary>
+    public double ClipSigma { get; init; } = 4.0;
+
+    /// <summary>Largest number of threads for the pixmaps; null: all cores. Results do not depend on it.</summary>
+    public int? NumCores { get; init; }
+}
+
+/// <summary>
+/// AstroDrizzle's <c>skymethod match</c> (drizzlepac's skymatch): the sky differences between exposures are measured
+/// where they overlap and solved by least squares for one offset per exposure, relative to the lowest.
+/// </summary>
+/// <remarks>
+/// Every chip is resampled (mean of its good pixels per cell) onto one tangent-plane frame of cells of
+/// <see cref="SkyMatchOptions.CellPixels"/> native pixels. For each pair of exposures, the difference is the clipped
+/// median of the per-cell differences over their common cells (sources cancel in the difference, so crowded fields
+/// do not bias it, where skymatch compares the two images' separate statistics). The offsets s minimise
+/// Σ w_ij (s_i − s_j − d_ij)², w_ij = cells / σ², with the lowest offset of each connected group set to 0.
+/// </remarks>
+public static class SkyMatch
+{
+    /// <summary>Measures the overlaps and solves for the sky of every exposure.</summary>
+    /// <param name="chips">The chips (at least one).</param>
+    /// <param name="options">Options.</param>
+    /// <returns>Sky per exposure in the common unit.</returns>
+    /// <exception cref="CombineException">No chips, or arrays that do not fit their sizes.</exception>
+    public static SkyMatchResult Solve(IReadOnlyList<SkyMatchChip> chips, SkyMatchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(chips);
+        ArgumentNullException.ThrowIfNull(options);
+        if (chips.Count == 0)
+        {
+            throw new CombineException("sky matching: no chips");
+        }
+
+        if (!(options.CellPixels > 0) || options.MinCells < 1)
+        {
+            throw new CombineException("sky matching: the cell size must be > 0 and the minimum overlap at least 1 cell");
+        }
+
+        foreach (SkyMatchChip c in chips)
+        {
+            if (c.Data.Length != (long)c.Width * c.Height || (c.Good is not null && c.Good.Length != c.Data.Length))
+            {
+                throw new CombineException("sky matching: a chip's arrays do not fit its size");
+            }
+        }
+
+        int[] ids = chips.Select(c => c.Exposure).Distinct().Order().ToArray();
+        float[][] cells = Resample(chips, ids, options);
+        var pairs = new List<SkyMatchPair>();
+        var diffs = new List<float>();
+        for (int a = 0; a < ids.Length; a++)
+        {
+            for (int b = a + 1; b < ids.Length; b++)
+            {
+                diffs.Clear();
+                float[] ca = cells[a], cb = cells[b];
+                for (long k = 0; k < ca.LongLength; k++)
+                {
+                    if (!float.IsNaN(ca[k]) && !float.IsNaN(cb[k]))
+                    {
+                        diffs.Add(ca[k] - cb[k]);
+                    }
+                }
+
+                if (diffs.Count < options.MinCells)
+                {
+                    continue;
+                }
+
+                (double d, double sd) = SkyStatistics.Compute(diffs.ToArray(), [], SkyStatistic.Median, options.Clip, options.ClipSigma, options.ClipSigma);
+                if (double.IsFinite(d))
+                {
+                    pairs.Add(new SkyMatchPair(ids[a], ids[b], d, sd, diffs.Count));
+                }
+            }
+        }
+
+        (double[] offsets, int groups) = LeastSquares(ids, pairs);
+        double globalMin = 0;
+        if (options.AddGlobalMin)
+        {
+            double min = chips.Where(c => double.IsFinite(c.SkyRate)).Select(c => c.SkyRate).DefaultIfEmpty(double.NaN).Min();
+            globalMin = double.IsFinite(min) ? min : 0;
+        }
+
+        var sky = new Dictionary<int, double>();
+        var off = new Dictionary<int, double>();
+        for (int i = 0; i < ids.Length; i++)
+        {
+            off[ids[i]] = offsets[i];
+            sky[ids[i]] = offsets[i] + globalMin;
+        }
+
+        return new SkyMatchResult(sky, off, globalMin, pairs, groups);
+    }
+
+    private static float[][] Resample(IReadOnlyList<SkyMatchChip> chips, int[] ids, SkyMatchOptions options)
+    {
+        SkyMatchChip first = chips[0];
+        double cx = (first.Width - 1) / 2.0, cy = (first.Height - 1) / 2.0;
+        double scale = first.Wcs.PixelScale(cx, cy) * options.CellPixels;
+        (double ra0, double dec0) = first.Wcs.PixelToWorld(cx, cy);
+        FitsWcs frame = FitsWcs.CreateTan(ra0, dec0, 1, 1, scale, 0);
+        var pixmapOptions = new PixmapOptions { Fast = true, MaxDegreeOfParallelism = options.NumCores };
+        var maps = new Pixmap[chips.Count];
+        double x0 = double.MaxValue, y0 = double.MaxValue, x1 = double.MinValue, y1 = double.MinValue;
+        for (int i = 0; i < chips.Count; i++)
+        {
+            FitsWcs source = chips[i].Wcs;
+            void Transform(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> xo, Span<double> yo)
+            {
+                var ra = new double[x.Length];
+                var dec = new double[x.Length];
+                source.PixelToWorld(x, y, ra, dec);
+                frame.WorldToPixel(ra, dec, xo, yo);
+            }
+
+            maps[i] = PixmapCalculator.Calculate(Transform, chips[i].Width, chips[i].Height, pixmapOptions);
+            foreach (double v in maps[i].X)
+            {
+                if (double.IsFinite(v))
+                {
+                    x0 = Math.Min(x0, v);
+                    x1 = Math.Max(x1, v);
+                }
+            }
+
+            foreach (double v in maps[i].Y)
+            {
+                if (double.IsFinite(v))
+                {
+                    y0 = Math.Min(y0, v);
+                    y1 = Math.Max(y1, v);
+                }
+            }
+        }
+
+        if (!(x1 >= x0) || !(y1 >= y0))
+        {
+            throw new CombineException("sky matching: the chips cannot be projected onto a common frame");
+        }
+
+        int ox = (int)Math.Floor(x0 + 0.5), oy = (int)Math.Floor(y0 + 0.5);
+        long nxl = (long)Math.Floor(x1 + 0.5) - ox + 1, nyl = (long)Math.Floor(y1 + 0.5) - oy + 1;
+        if (nxl * nyl > 400_000_000)
+        {
+            throw new CombineException("sky matching: the inputs span too large a field for the comparison cells; use larger cells");
+        }
+
+        int nx = (int)nxl, ny = (int)nyl;
+        var cells = new float[ids.Length][];
+        for (int e = 0; e < ids.Length; e++)
+        {
+            var sum = new double[(long)nx * ny];
+            var count = new int[(long)nx * ny];
+            for (int i = 0; i < chips.Count; i++)
+            {
+                SkyMatchChip c = chips[i];
+                if (c.Exposure != ids[e])
+                {
+                    continue;
+                }
+
+                Pixmap m = maps[i];
+                for (int k = 0; k < c.Data.Length; k++)
+                {
+                    float v = c.Data[k];
+                    double x = m.X[k], y = m.Y[k];
+                    if ((c.Good is not null && !c.Good[k]) || !float.IsFinite(v) || !double.IsFinite(x) || !double.IsFinite(y))
+                    {
+                        continue;
+                    }
+
+                    long cell = (((long)Math.Floor(y + 0.5) - oy) * nx) + ((long)Math.Floor(x + 0.5) - ox);
+                    sum[cell] += v * c.ToRate;
+                    count[cell]++;
+                }
+            }
+
+            var mean = new float[sum.LongLength];
+            for (long k = 0; k < mean.LongLength; k++)
+            {
+                mean[k] = count[k] > 0 ? (float)(sum[k] / count[k]) : float.NaN;
+            }
+
+            cells[e] = mean;
+        }
+
+        return cells;
+    }
+
+    private static (double[] Offsets, int Groups) LeastSquares(int[] ids, List<SkyMatchPair> pairs)
+    {
+        int n = ids.Length;
+        var index = new Dictionary<int, int>();
+        for (int i = 0; i < n; i++)
+        {
+            index[ids[i]] = i;
+        }
+
+        // Connected groups (union-find); each group is solved with its first member fixed at 0.
+        int[] parent = Enumerable.Range(0, n).ToArray();
+        int Find(int i) => parent[i] == i ? i : parent[i] = Find(parent[i]);
+        foreach (SkyMatchPair p in pairs)
+        {
+            int a = Find(index[p.First]), b = Find(index[p.Second]);
+            if (a != b)
+            {
+                parent[Math.Max(a, b)] = Math.Min(a, b);
+            }
+        }
+
+        var offsets = new double[n];
+        var groups = Enumerable.Range(0, n).GroupBy(Find).ToList();
+        foreach (IGrouping<int, int> g in groups)
+        {
+            int[] members = [.. g];
+            if (members.Length == 1)
+            {
+                continue;
+            }
+
+            var local = new Dictionary<int, int>();
+            for (int i = 0; i < members.Length; i++)
+            {
+                local[members[i]] = i;
+            }
+
+            // Normal equations of Σ w (s_a − s_b − d)² with s_0 = 0: unknowns s_1 … s_{m−1}.
+            int m = members.Length - 1;
+            var a = new double[m, m];
+            var r = new double[m];
+            foreach (SkyMatchPair p in pairs)
+            {
+                if (!local.TryGetValue(index[p.First], out int ia) || !local.TryGetValue(index[p.Second], out int ib))
+                {
+                    continue;
+                }
+
+                double w = p.Cells / Math.Max(p.Sigma * p.Sigma, 1e-30);
+                AddTerm(a, r, ia - 1, ib - 1, w, p.Difference);
+            }
+
+            double[] s = SolveSymmetric(a, r);
+            offsets[members[0]] = 0;
+            for (int i = 1; i < members.Length; i++)
+            {
+                offsets[members[i]] = s[i - 1];
+            }
+
+            double min = members.Min(i => offsets[i]);
+            foreach (int i in members)
+            {
+                offsets[i] -= min;
+            }
+        }
+
+        return (offsets, groups.Count);
+    }
+
+    private static void AddTerm(double[,] a, double[] r, int i, int j, double w, double d)
+    {
+        // Residual s_i − s_j − d; index −1 is the fixed member (s = 0).
+        if (i >= 0)
+        {
+            a[i, i] += w;
+            r[i] += w * d;
+        }
+
+        if (j >= 0)
+        {
+            a[j, j] += w;
+            r[j] -= w * d;
+        }
+
+        if (i >= 0 && j >= 0)
+        {
+            a[i, j] -= w;
+            a[j, i] -= w;
+        }
+    }
+
+    private static double[] SolveSymmetric(double[,] a, double[] r)
+    {
+        // Gaussian elimination with partial pivoting (the system is small: one unknown per exposure).
+        int n = r.Length;
+        var m = (double[,])a.Clone();
+        var b = (double[])r.Clone();
+        for (int c = 0; c < n; c++)
+        {
+            int p = c;
+            for (int i = c + 1; i < n; i++)
+            {
+                if (Math.Abs(m[i, c]) > Math.Abs(m[p, c]))
+                {
+                    p = i;
+                }
+            }
+
+            if (Math.Abs(m[p, c]) < 1e-300)
+            {
+                throw new CombineException("sky matching: the overlaps do not determine the sky offsets");
+            }
+
+            if (p != c)
+            {
+                for (int k = 0; k < n; k++)
+                {
+                    (m[c, k], m[p, k]) = (m[p, k], m[c, k]);
+                }
+
+                (b[c], b[p]) = (b[p], b[c]);
+            }
+
+            for (int i = c + 1; i < n; i++)
+            {
+                double f = m[i, c] / m[c, c];
+                if (f == 0)
+                {
+                    continue;
+                }
+
+                for (int k = c; k < n; k++)
+                {
+                    m[i, k] -= f * m[c, k];
+                }
+
+                b[i] -= f * b[c];
+            }
+        }
+
+        var x = new double[n];
+        for (int i = n - 1; i >= 0; i--)
+        {
+            double s = b[i];
+            for (int k = i + 1; k < n; k++)
+            {
+                s -= m[i, k] * x[k];
+            }
+
+            x[i] = s / m[i, i];
+        }
+
+        return x;
+    }
+}

@@ -1,0 +1,71 @@
+using TweakDrizzle.Diagnostics.Drizzle;
+using TweakDrizzle.Pipeline.Combine;
+using TweakDrizzle.Wcs;
+
+namespace TweakDrizzle.Pipeline.Tests;
+
+public sealed class HoleFillTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tdhole-" + Guid.NewGuid().ToString("N"));
+
+    public HoleFillTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static Exposure WithBadPixel()
+    {
+        const int w = 64, h = 48;
+        FitsWcs wcs = FitsWcs.CreateTan(150, 2, (w + 1) / 2.0, (h + 1) / 2.0, 0.05, 20);
+        var sci = Enumerable.Repeat(10f, w * h).ToArray();
+        var dq = new uint[w * h];
+        dq[(20 * w) + 30] = 4;
+        var chip = new Chip("a[SCI,1]", 1, w, h, sci, null, dq, wcs, new Fits.FitsHeader());
+        return new Exposure("a", null, 100, DataUnits.Counts, [chip]);
+    }
+
+    private AstroDrizzleOptions Options() => new()
+    {
+        OutputFolder = _dir,
+        Output = "h",
+        FinalScale = 0.05,
+        FinalRot = 20,
+        FinalRa = 150,
+        FinalDec = 2,
+        FinalOutNx = 64,
+        FinalOutNy = 48,
+        FinalPixfrac = 0.5,
+        SkySub = false,
+        StaticMask = false,
+        NumCores = 1,
+    };
+
+    [Fact]
+    public void A_rejected_pixel_leaves_a_hole_at_small_pixfrac_that_larger_drops_fill_from_its_neighbours()
+    {
+        Exposure e = WithBadPixel();
+        AstroDrizzleResult plain = AstroDrizzle.Run([e], Options());
+        WeightStatistics before = DrizzleQuality.Measure(plain.Wht, plain.Grid.Width, plain.Grid.Height);
+        Assert.Equal(1, before.HolePixels);
+        Assert.Equal(0f, plain.Wht[(20 * 64) + 30]);
+
+        AstroDrizzleResult filled = AstroDrizzle.Run([e], Options() with { FinalHolePixfrac = 2.0 });
+        WeightStatistics after = DrizzleQuality.Measure(filled.Wht, filled.Grid.Width, filled.Grid.Height);
+        Assert.Equal(0, after.HolePixels);
+        Assert.True(filled.Wht[(20 * 64) + 30] > 0);
+        Assert.Equal(0.1, filled.Sci[(20 * 64) + 30], 5); // 10 counts in 100 s from the neighbours
+        for (int k = 0; k < filled.Sci.Length; k++)
+        {
+            if (k != (20 * 64) + 30)
+            {
+                Assert.Equal(plain.Sci[k], filled.Sci[k]);
+                Assert.Equal(plain.Wht[k], filled.Wht[k]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Hole_pixfrac_must_exceed_final_pixfrac()
+    {
+        Assert.Throws<CombineException>(() => AstroDrizzle.Run([WithBadPixel()], Options() with { FinalHolePixfrac = 0.4 }));
+    }
+}
