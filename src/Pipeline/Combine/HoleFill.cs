@@ -47,7 +47,8 @@ public sealed class HoleFill
         _wht = new float[grid.PixelCount];
         _drizzle = new Drizzle(new DrizzleOptions
         {
-            Kernel = options.FinalKernel,
+            // Turbo (axis-aligned boxes) for the square kernel: the same drops to within their rotation, several times faster.
+            Kernel = options.FinalKernel == DrizzleKernel.Square ? DrizzleKernel.Turbo : options.FinalKernel,
             OutputWidth = grid.Width,
             OutputHeight = grid.Height,
             OutImg = _sci,
