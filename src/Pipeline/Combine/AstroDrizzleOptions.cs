@@ -66,7 +66,8 @@ public enum OutputUnits
 
 /// <summary>
 /// Options of an <see cref="AstroDrizzle"/> run: AstroDrizzle's parameters with its defaults (final_bits 0, square
-/// kernel, EXP weights, output in e⁻/s, sky subtraction on, minmed combination, driz_cr on).
+/// kernel, EXP weights, output in e⁻/s, sky subtraction on, minmed combination, driz_cr on), plus two extensions:
+/// the cosmic-ray tail search (<see cref="DrizCrTail"/>, on by default) and the hole fill (<see cref="FinalHolePixfrac"/>, off).
 /// </summary>
 public sealed record AstroDrizzleOptions
 {
