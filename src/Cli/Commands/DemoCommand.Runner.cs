@@ -332,11 +332,12 @@ internal static class DemoRunner
             foreach (ChipReport c in r.Chips.Where(c => c.Exposure == root))
             {
                 byte[] truth = crFile.Find("CRMASK", c.ExtVer)!.ReadImage<byte>().Data;
+                bool[]? mask = c.CosmicRayMask();
                 using FitsFile f = FitsFile.Open(Path.Combine(dataFolder, root + DataSetWriter.FileSuffix));
                 short[] dq = f.Find("DQ", c.ExtVer)!.ReadImage<short>().Data;
                 for (int k = 0; k < truth.Length; k++)
                 {
-                    bool ours = c.CosmicRayMask is not null && c.CosmicRayMask[k];
+                    bool ours = mask is not null && mask[k];
                     flagged += ours ? 1 : 0;
                     if (truth[k] != 0)
                     {
