@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using TweakDrizzle.Fits;
 using TweakDrizzle.Resample;
@@ -36,6 +37,7 @@ internal sealed partial class CombineRunner
 
         List<SeparateDrizzle> singles = DrizzleSeparately(chips, sepGrid, plans, footprints, scratch);
         ScratchImage median = CombineMedian(singles, sepGrid, scratch);
+        Log("median done; blot and cosmic-ray test per chip");
         int done = 0;
         foreach (ChipWork c in chips)
         {
@@ -43,6 +45,9 @@ internal sealed partial class CombineRunner
             ReleaseChipArrays();
             Report("driz_cr", ++done / (double)chips.Count);
         }
+
+        Log(string.Create(CultureInfo.InvariantCulture,
+            $"driz_cr: median window and pixmap {_crTiming.Pixmap:0.00} s, blot {_crTiming.Drizzle:0.00} s, reading chips {_crTiming.Load:0.00} s, masks {_crTiming.Prepare:0.00} s, CR test {_crTiming.Write:0.00} s"));
     }
 
     private List<SeparateDrizzle> DrizzleSeparately(List<ChipWork> chips, OutputGrid sepGrid, Dictionary<ChipWork, PixmapPlan> plans,
@@ -187,6 +192,7 @@ internal sealed partial class CombineRunner
             return;
         }
 
+        long t0 = Stopwatch.GetTimestamp();
         var source = new float[win.PixelCount];
         median.ReadRegion(win.Y0, win.Y0 + win.Height, win.X0, win.Width, source, float.NaN);
         var covered = new bool[source.Length];
@@ -205,6 +211,8 @@ internal sealed partial class CombineRunner
             my[k] = double.IsNaN(my[k]) ? -1e9 : my[k] - win.Y0;
         }
 
+        _crTiming.Pixmap += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        t0 = Stopwatch.GetTimestamp();
         double psr = sepGrid.ScaleArcsec / c.NativeScale;
         double toData = (c.Input.Units == DataUnits.CountRate ? 1.0 : c.Input.ExposureTime) / (psr * psr);
         float[] blot = Blot.Run(source, win.Width, win.Height, map, new BlotOptions
@@ -213,7 +221,11 @@ internal sealed partial class CombineRunner
             Iscale = toData,
             MaxDegreeOfParallelism = options.NumCores,
         });
+        _crTiming.Drizzle += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        t0 = Stopwatch.GetTimestamp();
         Chip chip = c.Load();
+        _crTiming.Load += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        t0 = Stopwatch.GetTimestamp();
         bool[] usable = c.Good(chip, options.DrizSepBits);
         for (int k = 0; k < usable.Length; k++)
         {
@@ -223,7 +235,10 @@ internal sealed partial class CombineRunner
 
         float[] data = c.SkySubtracted(chip);
         var noise = new ChipNoise(c.Sky, c.ToElectrons, c.ReadNoise);
+        _crTiming.Prepare += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        t0 = Stopwatch.GetTimestamp();
         bool[] cr = CosmicRayDetector.Detect(data, blot, usable, c.Width, c.Height, noise, options.DrizCrSnr, options.DrizCrScale, options.DrizCrGrow);
+        _crTiming.Write += Stopwatch.GetElapsedTime(t0).TotalSeconds;
         var indices = new List<int>();
         for (int k = 0; k < cr.Length; k++)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using TweakDrizzle.Fits;
 using TweakDrizzle.Resample;
@@ -70,7 +71,9 @@ internal sealed partial class CombineRunner
                 {
                     Pixmap map = PixmapBuffer(c.Width, c.Height);
                     // The square kernel reads the pixmap one row beyond the box for the corners.
+                    long t0 = Stopwatch.GetTimestamp();
                     plans[c].Fill(map, Math.Max(0, r.First - 2), Math.Min(c.Height - 1, r.Last + 2));
+                    _timing.Pixmap += Stopwatch.GetElapsedTime(t0).TotalSeconds;
                     DrizzleChip(c, id, map, r.First, r.Last, psr, width, th, ty0, chips.Count, tileExptime, sci, wht, ctx);
                     tileExptime += c.Input.ExposureTime;
                     ReleaseChipArrays();
@@ -79,6 +82,7 @@ internal sealed partial class CombineRunner
                 Report("final drizzle", ++done / (double)total);
             }
 
+            long tw = Stopwatch.GetTimestamp();
             FinishTile(sci, wht, texp);
             product.WritePixels(1, (long)ty0 * width, sci.AsSpan());
             product.WritePixels(2, (long)ty0 * width, wht.AsSpan());
@@ -86,16 +90,24 @@ internal sealed partial class CombineRunner
             {
                 product.WritePixels(3, ((long)p * width * height) + ((long)ty0 * width), ctx[p].AsSpan());
             }
+
+            _timing.Write += Stopwatch.GetElapsedTime(tw).TotalSeconds;
         }
 
+        long tc = Stopwatch.GetTimestamp();
         product.Commit();
+        _timing.Write += Stopwatch.GetElapsedTime(tc).TotalSeconds;
+        Log(_timing.Summary("final drizzle"));
         return tiles;
     }
 
     private void DrizzleChip(ChipWork c, int id, Pixmap map, int firstRow, int lastRow, double psr, int width, int tileHeight, int tileY0,
         int count, double tileExptime, float[] sci, float[] wht, List<int[]> ctx)
     {
+        long t0 = Stopwatch.GetTimestamp();
         Chip chip = c.Load();
+        _timing.Load += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        t0 = Stopwatch.GetTimestamp();
         float[]? perPixel = null;
         if (options.FinalWhtType == WeightType.Err)
         {
@@ -114,6 +126,10 @@ internal sealed partial class CombineRunner
             good[k] = false;
         }
 
+        float[] data = c.SkySubtracted(chip);
+        float[] weights = Mask(good, perPixel);
+        _timing.Prepare += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        t0 = Stopwatch.GetTimestamp();
         var driz = new Drizzle(new DrizzleOptions
         {
             Kernel = options.FinalKernel,
@@ -130,10 +146,10 @@ internal sealed partial class CombineRunner
         });
         driz.AddImage(new DrizzleInput
         {
-            Data = c.SkySubtracted(chip),
+            Data = data,
             Exptime = c.Input.ExposureTime,
             Pixmap = map,
-            WeightMap = Mask(good, perPixel),
+            WeightMap = weights,
             WhtScale = Weight(c),
             InUnits = c.DrizzleUnits,
             Iscale = psr * psr,
@@ -142,6 +158,7 @@ internal sealed partial class CombineRunner
             Ymin = firstRow,
             Ymax = lastRow,
         });
+        _timing.Drizzle += Stopwatch.GetElapsedTime(t0).TotalSeconds;
     }
 
     /// <summary>Fill value where nothing landed, and counts if asked for.</summary>

@@ -19,6 +19,8 @@ internal sealed partial class CombineRunner(IReadOnlyList<CombineInput> inputs, 
     private readonly List<ChipWork> _chips = [.. inputs.SelectMany(i => i.Chips)];
     private readonly PixmapOptions _pixmapOptions = new() { Fast = true, MaxDegreeOfParallelism = options.NumCores };
     private readonly Dictionary<(int, int), Pixmap> _pixmaps = [];
+    private readonly StepTiming _timing = new();
+    private readonly StepTiming _crTiming = new();
 
     private long MemoryBudgetBytes => (long)options.MaxMemoryMB << 20;
 
@@ -282,6 +284,23 @@ internal sealed partial class CombineRunner(IReadOnlyList<CombineInput> inputs, 
         wcs.WriteTo(h);
         FitsWriter.Write(path, [FitsWriteHdu.Image(data, [width, height], h)]);
         _files.Add(Path.GetFullPath(path));
+    }
+
+    /// <summary>Where the final drizzle's time goes (logged), seconds.</summary>
+    private sealed class StepTiming
+    {
+        public double Load { get; set; }
+
+        public double Prepare { get; set; }
+
+        public double Pixmap { get; set; }
+
+        public double Drizzle { get; set; }
+
+        public double Write { get; set; }
+
+        public string Summary(string step) => string.Create(CultureInfo.InvariantCulture,
+            $"{step}: reading chips {Load:0.00} s, masks and sky {Prepare:0.00} s, pixmaps {Pixmap:0.00} s, drizzling {Drizzle:0.00} s, writing {Write:0.00} s");
     }
 
     private void Report(string step, double fraction) => options.Progress?.Report((step, fraction));

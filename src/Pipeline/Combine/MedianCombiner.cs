@@ -110,7 +110,7 @@ public static class MedianCombiner
                         continue;
                     }
 
-                    Array.Sort(values, owner, 0, c);
+                    SortWithOwners(values, owner, c);
                     if (minmed)
                     {
                         result[k] = (float)Median(values, 0, c);
@@ -176,6 +176,26 @@ public static class MedianCombiner
                     median[k] = minimum[k];
                 }
             }
+        }
+    }
+
+    /// <summary>Insertion sort of the first <paramref name="count"/> values (a handful per pixel), carrying their owners; stable, so equal values keep the lower single first.</summary>
+    private static void SortWithOwners(double[] values, int[] owner, int count)
+    {
+        for (int i = 1; i < count; i++)
+        {
+            double v = values[i];
+            int o = owner[i];
+            int j = i - 1;
+            while (j >= 0 && values[j] > v)
+            {
+                values[j + 1] = values[j];
+                owner[j + 1] = owner[j];
+                j--;
+            }
+
+            values[j + 1] = v;
+            owner[j + 1] = o;
         }
     }
 
