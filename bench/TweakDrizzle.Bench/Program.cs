@@ -25,6 +25,7 @@ public static class Program
         ["diagnostics-tweakreg-plots"] = DiagnosticsBench.Run,
         ["diagnostics-examples"] = DiagnosticsExamples.Run,
         ["pipeline"] = PipelineBench.Run,
+        ["pipeline-child"] = PipelineBench.Child,
         ["tweakreg"] = TweakRegBench.Run,
     };
 

@@ -47,6 +47,30 @@ public abstract class FitsWriteHdu
         return new ImageHdu<T>(checkedImage.Data, checkedImage.Shape, header?.Clone() ?? new FitsHeader());
     }
 
+    /// <summary>
+    /// An image HDU whose pixels are not given now but written later, piece by piece, through
+    /// <see cref="FitsStreamWriter.WritePixels{T}(int, long, ReadOnlySpan{T})"/> (pixels never written read as 0).
+    /// Only <see cref="FitsStreamWriter"/> accepts it.
+    /// </summary>
+    /// <typeparam name="T">float, double, byte, sbyte, short, ushort, int, uint, long or ulong.</typeparam>
+    /// <param name="shape">[NAXIS1, NAXIS2, ...], each at least 1.</param>
+    /// <param name="header">Cards to keep (EXTNAME, WCS, ...), or null.</param>
+    /// <returns>The HDU to declare.</returns>
+    /// <exception cref="ArgumentException">An axis is smaller than 1.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> has no FITS storage type.</exception>
+    public static FitsWriteHdu Declared<T>(long[] shape, FitsHeader? header = null)
+        where T : unmanaged, INumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        _ = PixelCodec.StorageOf<T>();
+        if (shape.Length == 0 || shape.Any(a => a < 1))
+        {
+            throw new ArgumentException("every axis of a declared image must be at least 1", nameof(shape));
+        }
+
+        return new DeclaredImageHdu<T>([.. shape], header?.Clone() ?? new FitsHeader());
+    }
+
     /// <summary>An image HDU from an image in memory (its header's non-structural cards are kept).</summary>
     /// <typeparam name="T">As for <see cref="Image{T}(T[], int[], FitsHeader?)"/>.</typeparam>
     /// <param name="image">The image.</param>
@@ -217,6 +241,32 @@ public abstract class FitsWriteHdu
                 sum?.Append(bytes);
             }
         }
+    }
+
+    /// <summary>An image whose data area is reserved now and filled later by <see cref="FitsStreamWriter"/>.</summary>
+    internal sealed class DeclaredImageHdu<T>(long[] shape, FitsHeader header) : FitsWriteHdu(header)
+        where T : unmanaged
+    {
+        internal long ElementCount => shape.Aggregate(1L, (a, b) => a * b);
+
+        internal override long DataBytes => ElementCount * Marshal.SizeOf<T>();
+
+        internal override FitsHeader BuildHeader(bool primary)
+        {
+            (int bitpix, double bzero) = PixelCodec.StorageOf<T>();
+            FitsHeader h = Structural(primary, bitpix, shape, "IMAGE");
+            if (bzero != 0)
+            {
+                h.Add(FitsCard.Create("BSCALE", 1));
+                h.Add(FitsCard.Create("BZERO", bzero == 9223372036854775808.0 ? (object)new BigInteger(bzero) : (long)bzero));
+            }
+
+            AppendUserCards(h, Header, table: false, dropBlank: bitpix < 0);
+            return h;
+        }
+
+        internal override void WriteData(Stream stream, ChecksumAccumulator? sum) =>
+            throw new InvalidOperationException("A declared image is written through FitsStreamWriter.");
     }
 
     private sealed class CopyHdu(FitsHdu hdu) : FitsWriteHdu(hdu.Header.Clone())

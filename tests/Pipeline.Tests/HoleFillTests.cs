@@ -12,6 +12,9 @@ public sealed class HoleFillTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
+    // The output grid has the chip's pixels with a margin of 3 on every side: chip pixel (30, 20) is output pixel (33, 23).
+    private const int Hole = (23 * 70) + 33;
+
     private static Exposure WithBadPixel()
     {
         const int w = 64, h = 48;
@@ -31,8 +34,8 @@ public sealed class HoleFillTests : IDisposable
         FinalRot = 20,
         FinalRa = 150,
         FinalDec = 2,
-        FinalOutNx = 64,
-        FinalOutNy = 48,
+        FinalOutNx = 70,
+        FinalOutNy = 54,
         FinalPixfrac = 0.5,
         SkySub = false,
         StaticMask = false,
@@ -46,26 +49,42 @@ public sealed class HoleFillTests : IDisposable
         AstroDrizzleResult plain = AstroDrizzle.Run([e], Options());
         WeightStatistics before = DrizzleQuality.Measure(plain.Wht, plain.Grid.Width, plain.Grid.Height);
         Assert.Equal(1, before.HolePixels);
-        Assert.Equal(0f, plain.Wht[(20 * 64) + 30]);
+        Assert.Equal(0f, plain.Wht[Hole]);
 
         AstroDrizzleResult filled = AstroDrizzle.Run([e], Options() with { FinalHolePixfrac = 2.0 });
         WeightStatistics after = DrizzleQuality.Measure(filled.Wht, filled.Grid.Width, filled.Grid.Height);
         Assert.Equal(0, after.HolePixels);
-        Assert.True(filled.Wht[(20 * 64) + 30] > 0);
-        Assert.Equal(0.1, filled.Sci[(20 * 64) + 30], 5); // 10 counts in 100 s from the neighbours
+        Assert.True(filled.Wht[Hole] > 0);
+        Assert.Equal(0.1, filled.Sci[Hole], 5); // 10 counts in 100 s from the neighbours
         for (int k = 0; k < filled.Sci.Length; k++)
         {
-            if (k != (20 * 64) + 30)
+            if (k != Hole)
             {
+                // Every other pixel as before, including the margin around the chip that the larger drops reach.
                 Assert.Equal(plain.Sci[k], filled.Sci[k]);
                 Assert.Equal(plain.Wht[k], filled.Wht[k]);
             }
         }
+
+        Assert.Equal(0f, filled.Wht[(23 * 70) + 2]);
+        Assert.Equal(0f, filled.Wht[(1 * 70) + 33]);
     }
 
     [Fact]
-    public void Hole_pixfrac_must_exceed_final_pixfrac()
+    public void Hole_fill_does_not_depend_on_the_tile_height()
+    {
+        Exposure e = WithBadPixel();
+        AstroDrizzleResult whole = AstroDrizzle.Run([e], Options() with { FinalHolePixfrac = 2.0 });
+        AstroDrizzleResult tiled = AstroDrizzle.Run([e], Options() with { FinalHolePixfrac = 2.0, TileRows = 7, Output = "h7" });
+        Assert.Equal(whole.Sci, tiled.Sci);
+        Assert.Equal(whole.Wht, tiled.Wht);
+    }
+
+    [Fact]
+    public void Hole_pixfrac_must_exceed_final_pixfrac_and_stay_below_the_limit()
     {
         Assert.Throws<CombineException>(() => AstroDrizzle.Run([WithBadPixel()], Options() with { FinalHolePixfrac = 0.4 }));
+        Assert.Throws<CombineException>(() => AstroDrizzle.Run([WithBadPixel()], Options() with { FinalHolePixfrac = 5 }));
+        Assert.False(File.Exists(Path.Combine(_dir, "h_drz.fits")));
     }
 }

@@ -39,7 +39,7 @@ public sealed class SkyMatchTests : IDisposable
             }
         }
 
-        return new SkyMatchChip(exposure, data, null, W, H, wcs, 1.0 / exptime, skyRate);
+        return SkyMatchChip.FromArrays(exposure, data, null, W, H, wcs, 1.0 / exptime, skyRate);
     }
 
     [Fact]

@@ -53,13 +53,16 @@ internal static class AstroDrizzleCommand
         var updateDq = new Option<bool>("--update-input-dq") { Description = "Flag cosmic rays with 4096 in the inputs' DQ arrays (modifies the inputs)." };
         var cores = new Option<int?>("--num-cores") { Description = "Largest number of threads (results do not depend on it)." };
         var maxPixels = new Option<long>("--max-output-pixels") { Description = "Refuse larger output grids.", DefaultValueFactory = _ => 400_000_000 };
+        var maxMemory = new Option<int>("--max-memory") { Description = "Memory budget of the streamed steps, MiB: sets the final drizzle's output tile height and the median's band height.", DefaultValueFactory = _ => 2048 };
+        var tileRows = new Option<int?>("--tile-rows") { Description = "Output rows per final-drizzle tile (overrides --max-memory; the product does not depend on it)." };
+        var scratchDir = new Option<string?>("--scratch-dir") { Description = "Folder for the scratch files (separate drizzles, median); default the output folder. Removed at the end." };
         var quiet = new Option<bool>("--quiet") { Description = "Print only the product name." };
         var plotsDir = new Option<string?>("--plots") { Description = "Write the drizzle quality plots (preview, holes, dither pattern) and a QA report (HTML, JSON) into this folder." };
         var command = new Command("astrodrizzle", "Combine dithered exposures with drizzle, sky subtraction and cosmic-ray rejection (AstroDrizzle).")
         {
             files, output, outDir, finalWcs, scale, rot, outnx, outny, ra, dec, refimage, kernel, pixfrac, fillval, whtType, bits, sepBits,
             units, staticMask, staticSig, skysub, skymethod, skystat, sepKernel, sepPixfrac, combineType, combineNsigma, nlow, nhigh, maskpt,
-            blotInterp, drizCr, crSnr, crScale, crGrow, crTail, crTailSnr, holePixfrac, intermediates, updateDq, cores, maxPixels, quiet, plotsDir,
+            blotInterp, drizCr, crSnr, crScale, crGrow, crTail, crTailSnr, holePixfrac, intermediates, updateDq, cores, maxPixels, maxMemory, tileRows, scratchDir, quiet, plotsDir,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -69,12 +72,13 @@ internal static class AstroDrizzleCommand
             string logPath = Path.Combine(folder, name + "_astrodrizzle.log");
             bool q = parse.GetValue(quiet);
             using var logWriter = new StringWriter(CultureInfo.InvariantCulture);
+            ConsoleProgress progress = ConsoleProgress.ForStandardError(q);
             void Log(string line)
             {
                 logWriter.WriteLine(line);
                 if (!q)
                 {
-                    Console.Error.WriteLine(line);
+                    progress.WriteLine(line);
                 }
             }
 
@@ -120,11 +124,23 @@ internal static class AstroDrizzleCommand
                 UpdateInputDq = parse.GetValue(updateDq),
                 NumCores = parse.GetValue(cores),
                 MaxOutputPixels = parse.GetValue(maxPixels),
+                MaxMemoryMB = parse.GetValue(maxMemory),
+                TileRows = parse.GetValue(tileRows),
+                ScratchFolder = parse.GetValue(scratchDir),
                 Log = Log,
+                Progress = progress,
             };
             IReadOnlyList<string> inputs = InputFiles.Expand(parse.GetValue(files)!);
             Log($"astrodrizzle: {inputs.Count} input file(s)");
-            AstroDrizzleResult r = AstroDrizzle.Run(inputs, options);
+            AstroDrizzleResult r;
+            try
+            {
+                r = AstroDrizzle.Run(inputs, options);
+            }
+            finally
+            {
+                progress.Finish();
+            }
             Log(string.Create(CultureInfo.InvariantCulture,
                 $"done: {r.Grid.Width}x{r.Grid.Height}, {r.TotalExposureTime:0.###} s, {r.CosmicRayPixels} cosmic-ray pixels"));
             if (parse.GetValue(plotsDir) is { } plotFolder)

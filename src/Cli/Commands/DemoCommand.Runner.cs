@@ -369,13 +369,14 @@ internal static class DemoRunner
             {
                 byte[] truth = crFile.Find("CRMASK", c.ExtVer)!.ReadImage<byte>().Data;
                 float[] q = crFile.Find("CRCHARGE", c.ExtVer)!.ReadImage<float>().Data;
+                bool[]? mask = c.CosmicRayMask();
                 using FitsFile f = FitsFile.Open(Path.Combine(dataFolder, root + DataSetWriter.FileSuffix));
                 short[] dq = f.Find("DQ", c.ExtVer)!.ReadImage<short>().Data;
                 float[] sci = f.Find("SCI", c.ExtVer)!.ReadImage<float>().Data;
                 double toE = sim.Options.Units == TweakDrizzle.Simulation.OutputUnits.ElectronsPerSecond ? sim.Exposures[e].ExposureTime : 1.0;
                 for (int k = 0; k < truth.Length; k++)
                 {
-                    bool ours = c.CosmicRayMask is not null && c.CosmicRayMask[k];
+                    bool ours = mask is not null && mask[k];
                     flagged += ours ? 1 : 0;
                     if (truth[k] == 0)
                     {

@@ -204,8 +204,21 @@ public sealed record AstroDrizzleOptions
     /// <summary>Largest accepted output grid, pixels; a larger grid is refused before anything is allocated.</summary>
     public long MaxOutputPixels { get; init; } = 400_000_000;
 
-    /// <summary>Output rows per tile of the median combination (fixed: results do not depend on it), default 256.</summary>
-    public int TileRows { get; init; } = 256;
+    /// <summary>
+    /// Memory budget of the streamed steps, MiB (default 2048): the final drizzle works on output tiles of as many rows as
+    /// fit in half of it (one tile when the whole product fits), the median on bands of rows that fit in a quarter. The
+    /// process also holds one input chip at a time with its pixmap (about 30 bytes per chip pixel).
+    /// </summary>
+    public int MaxMemoryMB { get; init; } = 2048;
+
+    /// <summary>
+    /// Output rows per tile of the final drizzle, overriding the budget of <see cref="MaxMemoryMB"/>; null (default)
+    /// to derive it. The product does not depend on the tiling: it is bit for bit the same for any tile height.
+    /// </summary>
+    public int? TileRows { get; init; }
+
+    /// <summary>Folder for the scratch files of the streamed steps (separate drizzles, median); null: the output folder. Deleted at the end.</summary>
+    public string? ScratchFolder { get; init; }
 
     /// <summary>Largest number of threads (num_cores); null: all cores. Results do not depend on it.</summary>
     public int? NumCores { get; init; }

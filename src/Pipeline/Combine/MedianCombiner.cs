@@ -41,26 +41,46 @@ public static class MedianCombiner
         var minWeight = new float[m];
         for (int s = 0; s < m; s++)
         {
-            minWeight[s] = (float)(options.CombineMaskpt * MedianPositive(singles[s].Wht));
+            minWeight[s] = MinimumWeight(singles[s].Wht, options.CombineMaskpt);
         }
 
         var result = new float[n];
+        CombineBlock(singles, minWeight, width, height, 0, height, options, result);
+        return result;
+    }
+
+    /// <summary>combine_maskpt's weight threshold of one separate drizzle: the fraction of its median non-zero weight.</summary>
+    internal static float MinimumWeight(float[] wht, double maskpt) => (float)(maskpt * MedianPositive(wht));
+
+    /// <summary>
+    /// Combines a block of rows: <paramref name="block"/> holds the singles' rows [0, rows) of the block (their Sci and
+    /// Wht are rows x width); rows [<paramref name="first"/>, <paramref name="last"/>) are combined into
+    /// <paramref name="result"/> (same layout); the rows outside are a halo only read by minmed's 3x3 neighbour rule.
+    /// </summary>
+    internal static void CombineBlock(IReadOnlyList<SingleDrizzle> block, float[] minWeight, int width, int rows, int first, int last, AstroDrizzleOptions options, float[] result)
+    {
+        int m = block.Count;
+        long n = (long)width * rows;
         float[]? minimum = null, minSigma = null;
         bool minmed = options.CombineType == CombineType.Minmed;
+        int r0 = first, r1 = last;
         if (minmed)
         {
+            // The halo rows are combined too, for the neighbour rule.
             minimum = new float[n];
             minSigma = new float[n];
+            r0 = 0;
+            r1 = rows;
         }
 
-        int tile = Math.Max(1, options.TileRows);
-        int tiles = (height + tile - 1) / tile;
+        const int band = 16;
+        int bands = (r1 - r0 + band - 1) / band;
         var po = new ParallelOptions { MaxDegreeOfParallelism = options.NumCores ?? Environment.ProcessorCount };
-        Parallel.For(0, tiles, po, () => (new double[m], new int[m]), (t, _, buf) =>
+        Parallel.For(0, bands, po, () => (new double[m], new int[m]), (t, _, buf) =>
         {
             (double[] values, int[] owner) = buf;
-            int y1 = Math.Min(height, (t + 1) * tile);
-            for (int y = t * tile; y < y1; y++)
+            int y1 = Math.Min(r1, r0 + ((t + 1) * band));
+            for (int y = r0 + (t * band); y < y1; y++)
             {
                 for (int x = 0; x < width; x++)
                 {
@@ -68,8 +88,8 @@ public static class MedianCombiner
                     int c = 0;
                     for (int s = 0; s < m; s++)
                     {
-                        float w = singles[s].Wht[k];
-                        float v = singles[s].Sci[k];
+                        float w = block[s].Wht[k];
+                        float v = block[s].Sci[k];
                         if (w > 0 && w >= minWeight[s] && float.IsFinite(v))
                         {
                             values[c] = v;
@@ -90,12 +110,12 @@ public static class MedianCombiner
                         continue;
                     }
 
-                    Array.Sort(values, owner, 0, c);
+                    SortWithOwners(values, owner, c);
                     if (minmed)
                     {
                         result[k] = (float)Median(values, 0, c);
                         minimum![k] = (float)values[0];
-                        SingleDrizzle o = singles[owner[0]];
+                        SingleDrizzle o = block[owner[0]];
                         double electrons = Math.Max(0, (values[0] * o.ExposureTime) + o.SkyElectrons);
                         minSigma![k] = (float)(Math.Sqrt(electrons + (o.ReadNoise * o.ReadNoise)) / o.ExposureTime);
                         continue;
@@ -112,21 +132,20 @@ public static class MedianCombiner
 
         if (minmed)
         {
-            ApplyMinmed(result, minimum!, minSigma!, width, height, options.CombineNSigma);
+            ApplyMinmed(result, minimum!, minSigma!, width, rows, first, last, options.CombineNSigma);
         }
-
-        return result;
     }
 
-    private static void ApplyMinmed(float[] median, float[] minimum, float[] sigma, int width, int height, (double First, double Second) nsigma)
+    private static void ApplyMinmed(float[] median, float[] minimum, float[] sigma, int width, int height, int firstRow, int lastRow, (double First, double Second) nsigma)
     {
-        var first = new bool[median.Length];
-        for (long k = 0; k < median.LongLength; k++)
+        long n = (long)width * height;
+        var first = new bool[n];
+        for (long k = 0; k < n; k++)
         {
             first[k] = float.IsFinite(median[k]) && median[k] - minimum[k] > nsigma.First * sigma[k];
         }
 
-        for (int y = 0; y < height; y++)
+        for (int y = firstRow; y < lastRow; y++)
         {
             for (int x = 0; x < width; x++)
             {
@@ -157,6 +176,26 @@ public static class MedianCombiner
                     median[k] = minimum[k];
                 }
             }
+        }
+    }
+
+    /// <summary>Insertion sort of the first <paramref name="count"/> values (a handful per pixel), carrying their owners; stable, so equal values keep the lower single first.</summary>
+    private static void SortWithOwners(double[] values, int[] owner, int count)
+    {
+        for (int i = 1; i < count; i++)
+        {
+            double v = values[i];
+            int o = owner[i];
+            int j = i - 1;
+            while (j >= 0 && values[j] > v)
+            {
+                values[j + 1] = values[j];
+                owner[j + 1] = owner[j];
+                j--;
+            }
+
+            values[j + 1] = v;
+            owner[j + 1] = o;
         }
     }
 

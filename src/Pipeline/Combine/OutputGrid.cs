@@ -10,6 +10,12 @@ namespace TweakDrizzle.Pipeline.Combine;
 /// <param name="Height">NAXIS2.</param>
 public sealed record OutputGrid(FitsWcs Wcs, int Width, int Height)
 {
+    /// <summary>The grid's WCS for a window of it whose pixel (0, 0) is grid pixel (<paramref name="x0"/>, <paramref name="y0"/>).</summary>
+    /// <param name="x0">Window origin, grid x.</param>
+    /// <param name="y0">Window origin, grid y.</param>
+    /// <returns>The window's WCS (CRPIX shifted).</returns>
+    public FitsWcs WindowWcs(long x0, long y0) => Wcs.WithReferencePixel(Wcs.Crpix1 - x0, Wcs.Crpix2 - y0);
+
     /// <summary>Pixel scale at the grid centre, arcsec.</summary>
     public double ScaleArcsec => Wcs.PixelScale((Width - 1) / 2.0, (Height - 1) / 2.0);
 
@@ -37,6 +43,23 @@ public sealed record OutputGrid(FitsWcs Wcs, int Width, int Height)
             throw new CombineException("no input exposures");
         }
 
+        return Create(exposures.SelectMany(e => e.Chips).Select(c => new ChipGeometry(c.Wcs, c.Width, c.Height)).ToList(), options);
+    }
+
+    /// <summary>As <see cref="Create(IReadOnlyList{Exposure}, AstroDrizzleOptions)"/>, from the chips' WCSs and shapes alone (first chip first).</summary>
+    /// <param name="chips">Every input chip.</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The grid.</returns>
+    /// <exception cref="CombineException">Bad grid options or a grid above <see cref="AstroDrizzleOptions.MaxOutputPixels"/>.</exception>
+    public static OutputGrid Create(IReadOnlyList<ChipGeometry> chips, AstroDrizzleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(chips);
+        ArgumentNullException.ThrowIfNull(options);
+        if (chips.Count == 0)
+        {
+            throw new CombineException("no input exposures");
+        }
+
         if (options.FinalRefImage is not null)
         {
             return FromReference(options.FinalRefImage, options.MaxOutputPixels);
@@ -52,7 +75,7 @@ public sealed record OutputGrid(FitsWcs Wcs, int Width, int Height)
             throw new CombineException("--final-outnx and --final-outny must be positive");
         }
 
-        Chip first = exposures[0].Chips[0];
+        ChipGeometry first = chips[0];
         double cx = (first.Width - 1) / 2.0, cy = (first.Height - 1) / 2.0;
         bool custom = options.UsesCustomGrid;
         double scale = options.FinalScale ?? first.Wcs.PixelScale(cx, cy);
@@ -71,21 +94,18 @@ public sealed record OutputGrid(FitsWcs Wcs, int Width, int Height)
         (double ra0, double dec0) = first.Wcs.PixelToWorld(cx, cy);
         FitsWcs provisional = FitsWcs.CreateTan(ra0, dec0, 1, 1, scale, rot);
         double xmin = double.PositiveInfinity, xmax = double.NegativeInfinity, ymin = double.PositiveInfinity, ymax = double.NegativeInfinity;
-        foreach (Exposure e in exposures)
+        foreach (ChipGeometry c in chips)
         {
-            foreach (Chip c in e.Chips)
+            foreach ((double x, double y) in EdgePoints(c.Width, c.Height))
             {
-                foreach ((double x, double y) in EdgePoints(c.Width, c.Height))
+                (double ra, double dec) = c.Wcs.PixelToWorld(x, y);
+                (double px, double py) = provisional.WorldToPixel(ra, dec);
+                if (double.IsFinite(px) && double.IsFinite(py))
                 {
-                    (double ra, double dec) = c.Wcs.PixelToWorld(x, y);
-                    (double px, double py) = provisional.WorldToPixel(ra, dec);
-                    if (double.IsFinite(px) && double.IsFinite(py))
-                    {
-                        xmin = Math.Min(xmin, px);
-                        xmax = Math.Max(xmax, px);
-                        ymin = Math.Min(ymin, py);
-                        ymax = Math.Max(ymax, py);
-                    }
+                    xmin = Math.Min(xmin, px);
+                    xmax = Math.Max(xmax, px);
+                    ymin = Math.Min(ymin, py);
+                    ymax = Math.Max(ymax, py);
                 }
             }
         }
@@ -184,3 +204,9 @@ public sealed record OutputGrid(FitsWcs Wcs, int Width, int Height)
     private static CombineException TooLarge(double nx, double ny, long max) => new(string.Create(CultureInfo.InvariantCulture,
         $"the output grid would be {nx:0}x{ny:0} pixels, more than the limit of {max} pixels; choose a larger final_scale or a smaller final_outnx/final_outny"));
 }
+
+/// <summary>Where an input chip lies on the sky: its WCS and shape.</summary>
+/// <param name="Wcs">The chip's WCS.</param>
+/// <param name="Width">NAXIS1.</param>
+/// <param name="Height">NAXIS2.</param>
+public sealed record ChipGeometry(FitsWcs Wcs, int Width, int Height);

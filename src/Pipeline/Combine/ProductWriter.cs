@@ -7,7 +7,8 @@ namespace TweakDrizzle.Pipeline.Combine;
 /// <summary>Writes AstroDrizzle-style products: an empty primary HDU with the drizzle keywords, then SCI, WHT and CTX.</summary>
 internal static class ProductWriter
 {
-    public static void Write(string path, OutputGrid grid, float[] sci, float[] wht, IReadOnlyList<int[]> ctx, double texp,
+    /// <summary>Creates the product with its headers; the caller writes SCI (HDU 1), WHT (2) and CTX (3, plane after plane) by tiles, then commits.</summary>
+    public static FitsStreamWriter Create(string path, OutputGrid grid, int contextPlanes, double texp,
         IReadOnlyList<(string Name, double Exptime, double WeightScale)> inputs, AstroDrizzleOptions options)
     {
         var primary = new FitsHeader();
@@ -45,30 +46,34 @@ internal static class ProductWriter
         FitsHeader sciHeader = ExtensionHeader(grid, options.FinalUnits == OutputUnits.Cps ? "ELECTRONS/S" : "ELECTRONS", texp);
         FitsHeader whtHeader = ExtensionHeader(grid, "UNITLESS", texp);
         FitsHeader ctxHeader = ExtensionHeader(grid, "UNITLESS", texp);
-        int w = grid.Width, h = grid.Height;
-        var hdus = new List<FitsWriteHdu>
-        {
+        long w = grid.Width, h = grid.Height;
+        return FitsStreamWriter.Create(path,
+        [
             FitsWriteHdu.Empty(primary),
-            FitsWriteHdu.Image(sci, [w, h], sciHeader).Named("SCI"),
-            FitsWriteHdu.Image(wht, [w, h], whtHeader).Named("WHT"),
-        };
-        if (ctx.Count <= 1)
+            FitsWriteHdu.Declared<float>([w, h], sciHeader).Named("SCI"),
+            FitsWriteHdu.Declared<float>([w, h], whtHeader).Named("WHT"),
+            FitsWriteHdu.Declared<int>(contextPlanes <= 1 ? [w, h] : [w, h, contextPlanes], ctxHeader).Named("CTX"),
+        ]);
+    }
+
+    /// <summary>Reads a product back: SCI, WHT and the context planes.</summary>
+    public static (float[] Sci, float[] Wht, IReadOnlyList<int[]> Ctx) Read(string path)
+    {
+        using FitsFile file = FitsFile.Open(path);
+        float[] sci = (file.Find("SCI") ?? throw new CombineException($"{path} has no SCI extension")).ReadImage<float>().Data;
+        float[] wht = (file.Find("WHT") ?? throw new CombineException($"{path} has no WHT extension")).ReadImage<float>().Data;
+        var planes = new List<int[]>();
+        if (file.Find("CTX") is { } ctx)
         {
-            int[] plane = ctx.Count == 1 ? ctx[0] : new int[(long)w * h];
-            hdus.Add(FitsWriteHdu.Image(plane, [w, h], ctxHeader).Named("CTX"));
-        }
-        else
-        {
-            var all = new int[(long)w * h * ctx.Count];
-            for (int p = 0; p < ctx.Count; p++)
+            int[] all = ctx.ReadImage<int>().Data;
+            long plane = sci.LongLength;
+            for (long p = 0; p * plane < all.LongLength; p++)
             {
-                Array.Copy(ctx[p], 0, all, (long)p * w * h, (long)w * h);
+                planes.Add(all.AsSpan((int)(p * plane), (int)plane).ToArray());
             }
-
-            hdus.Add(FitsWriteHdu.Image(all, [w, h, ctx.Count], ctxHeader).Named("CTX"));
         }
 
-        FitsWriter.Write(path, hdus);
+        return (sci, wht, planes);
     }
 
     private static FitsHeader ExtensionHeader(OutputGrid grid, string bunit, double texp)

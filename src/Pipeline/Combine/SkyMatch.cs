@@ -3,16 +3,29 @@ using TweakDrizzle.Wcs;
 
 namespace TweakDrizzle.Pipeline.Combine;
 
-/// <summary>One chip given to <see cref="SkyMatch"/>.</summary>
+/// <summary>One chip given to <see cref="SkyMatch"/>; its pixels are read through <paramref name="Pixels"/> when needed (once).</summary>
 /// <param name="Exposure">Index of the exposure the chip belongs to (chips of one exposure share one sky value).</param>
-/// <param name="Data">Pixels, row-major, the chip's own units.</param>
-/// <param name="Good">Good pixels, or null for all.</param>
 /// <param name="Width">Width.</param>
 /// <param name="Height">Height.</param>
 /// <param name="Wcs">The chip's WCS.</param>
 /// <param name="ToRate">Factor from data units to the common unit (1/exposure time for counts, 1 for rates).</param>
 /// <param name="SkyRate">The chip's own sky statistic in the common unit (used by globalmin+match), NaN if unknown.</param>
-public sealed record SkyMatchChip(int Exposure, float[] Data, bool[]? Good, int Width, int Height, FitsWcs Wcs, double ToRate, double SkyRate);
+/// <param name="Pixels">Returns the pixels (row-major, the chip's own units) and the good-pixel mask (null for all).</param>
+public sealed record SkyMatchChip(int Exposure, int Width, int Height, FitsWcs Wcs, double ToRate, double SkyRate, Func<(float[] Data, bool[]? Good)> Pixels)
+{
+    /// <summary>A chip whose pixels are already in memory.</summary>
+    /// <param name="exposure">Index of the exposure.</param>
+    /// <param name="data">Pixels, row-major, the chip's own units.</param>
+    /// <param name="good">Good pixels, or null for all.</param>
+    /// <param name="width">Width.</param>
+    /// <param name="height">Height.</param>
+    /// <param name="wcs">The chip's WCS.</param>
+    /// <param name="toRate">Factor from data units to the common unit.</param>
+    /// <param name="skyRate">The chip's own sky in the common unit, NaN if unknown.</param>
+    /// <returns>The chip.</returns>
+    public static SkyMatchChip FromArrays(int exposure, float[] data, bool[]? good, int width, int height, FitsWcs wcs, double toRate, double skyRate) =>
+        new(exposure, width, height, wcs, toRate, skyRate, () => (data, good));
+}
 
 /// <summary>The sky difference measured in the overlap of two exposures.</summary>
 /// <param name="First">First exposure index.</param>
@@ -57,11 +70,12 @@ public sealed record SkyMatchOptions
 /// where they overlap and solved by least squares for one offset per exposure, relative to the lowest.
 /// </summary>
 /// <remarks>
-/// Every chip is resampled (mean of its good pixels per cell) onto one tangent-plane frame of cells of
+/// Every chip is read once and resampled (mean of its good pixels per cell) onto one tangent-plane frame of cells of
 /// <see cref="SkyMatchOptions.CellPixels"/> native pixels. For each pair of exposures, the difference is the clipped
 /// median of the per-cell differences over their common cells (sources cancel in the difference, so crowded fields
 /// do not bias it, where skymatch compares the two images' separate statistics). The offsets s minimise
-/// Σ w_ij (s_i − s_j − d_ij)², w_ij = cells / σ², with the lowest offset of each connected group set to 0.
+/// Σ w_ij (s_i − s_j − d_ij)², w_ij = cells / σ², with the lowest offset of each connected group set to 0. Memory: one
+/// float per cell per exposure, plus one chip and its pixmap at a time.
 /// </remarks>
 public static class SkyMatch
 {
@@ -82,14 +96,6 @@ public static class SkyMatch
         if (!(options.CellPixels > 0) || options.MinCells < 1)
         {
             throw new CombineException("sky matching: the cell size must be > 0 and the minimum overlap at least 1 cell");
-        }
-
-        foreach (SkyMatchChip c in chips)
-        {
-            if (c.Data.Length != (long)c.Width * c.Height || (c.Good is not null && c.Good.Length != c.Data.Length))
-            {
-                throw new CombineException("sky matching: a chip's arrays do not fit its size");
-            }
         }
 
         int[] ids = chips.Select(c => c.Exposure).Distinct().Order().ToArray();
@@ -150,35 +156,32 @@ public static class SkyMatch
         (double ra0, double dec0) = first.Wcs.PixelToWorld(cx, cy);
         FitsWcs frame = FitsWcs.CreateTan(ra0, dec0, 1, 1, scale, 0);
         var pixmapOptions = new PixmapOptions { Fast = true, MaxDegreeOfParallelism = options.NumCores };
-        var maps = new Pixmap[chips.Count];
+        var transforms = new PixelTransform[chips.Count];
         double x0 = double.MaxValue, y0 = double.MaxValue, x1 = double.MinValue, y1 = double.MinValue;
         for (int i = 0; i < chips.Count; i++)
         {
             FitsWcs source = chips[i].Wcs;
-            void Transform(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> xo, Span<double> yo)
+            transforms[i] = (x, y, xo, yo) =>
             {
                 var ra = new double[x.Length];
                 var dec = new double[x.Length];
                 source.PixelToWorld(x, y, ra, dec);
                 frame.WorldToPixel(ra, dec, xo, yo);
-            }
+            };
 
-            maps[i] = PixmapCalculator.Calculate(Transform, chips[i].Width, chips[i].Height, pixmapOptions);
-            foreach (double v in maps[i].X)
+            // The frame's extent from each chip's edge (every 16 pixels and the corners).
+            (double[] ex, double[] ey) = Edge(chips[i].Width, chips[i].Height);
+            var fx = new double[ex.Length];
+            var fy = new double[ex.Length];
+            transforms[i](ex, ey, fx, fy);
+            for (int k = 0; k < fx.Length; k++)
             {
-                if (double.IsFinite(v))
+                if (double.IsFinite(fx[k]) && double.IsFinite(fy[k]))
                 {
-                    x0 = Math.Min(x0, v);
-                    x1 = Math.Max(x1, v);
-                }
-            }
-
-            foreach (double v in maps[i].Y)
-            {
-                if (double.IsFinite(v))
-                {
-                    y0 = Math.Min(y0, v);
-                    y1 = Math.Max(y1, v);
+                    x0 = Math.Min(x0, fx[k]);
+                    x1 = Math.Max(x1, fx[k]);
+                    y0 = Math.Min(y0, fy[k]);
+                    y1 = Math.Max(y1, fy[k]);
                 }
             }
         }
@@ -188,6 +191,11 @@ public static class SkyMatch
             throw new CombineException("sky matching: the chips cannot be projected onto a common frame");
         }
 
+        // A cell of margin for pixel centres just inside the edges.
+        x0 -= 1;
+        y0 -= 1;
+        x1 += 1;
+        y1 += 1;
         int ox = (int)Math.Floor(x0 + 0.5), oy = (int)Math.Floor(y0 + 0.5);
         long nxl = (long)Math.Floor(x1 + 0.5) - ox + 1, nyl = (long)Math.Floor(y1 + 0.5) - oy + 1;
         if (nxl * nyl > 400_000_000)
@@ -209,17 +217,29 @@ public static class SkyMatch
                     continue;
                 }
 
-                Pixmap m = maps[i];
-                for (int k = 0; k < c.Data.Length; k++)
+                (float[] data, bool[]? good) = c.Pixels();
+                if (data.LongLength != (long)c.Width * c.Height || (good is not null && good.Length != data.Length))
                 {
-                    float v = c.Data[k];
+                    throw new CombineException("sky matching: a chip's arrays do not fit its size");
+                }
+
+                Pixmap m = PixmapCalculator.Calculate(transforms[i], c.Width, c.Height, pixmapOptions);
+                for (int k = 0; k < data.Length; k++)
+                {
+                    float v = data[k];
                     double x = m.X[k], y = m.Y[k];
-                    if ((c.Good is not null && !c.Good[k]) || !float.IsFinite(v) || !double.IsFinite(x) || !double.IsFinite(y))
+                    if ((good is not null && !good[k]) || !float.IsFinite(v) || !double.IsFinite(x) || !double.IsFinite(y))
                     {
                         continue;
                     }
 
-                    long cell = (((long)Math.Floor(y + 0.5) - oy) * nx) + ((long)Math.Floor(x + 0.5) - ox);
+                    long ix = (long)Math.Floor(x + 0.5) - ox, iy = (long)Math.Floor(y + 0.5) - oy;
+                    if (ix < 0 || iy < 0 || ix >= nx || iy >= ny)
+                    {
+                        continue;
+                    }
+
+                    long cell = (iy * nx) + ix;
                     sum[cell] += v * c.ToRate;
                     count[cell]++;
                 }
@@ -235,6 +255,27 @@ public static class SkyMatch
         }
 
         return cells;
+    }
+
+    private static (double[] X, double[] Y) Edge(int width, int height)
+    {
+        var xs = new List<double>();
+        var ys = new List<double>();
+        for (double x = -0.5; x < width - 0.5; x += 16)
+        {
+            xs.AddRange([x, x]);
+            ys.AddRange([-0.5, height - 0.5]);
+        }
+
+        for (double y = -0.5; y < height - 0.5; y += 16)
+        {
+            xs.AddRange([-0.5, width - 0.5]);
+            ys.AddRange([y, y]);
+        }
+
+        xs.AddRange([width - 0.5, width - 0.5]);
+        ys.AddRange([-0.5, height - 0.5]);
+        return ([.. xs], [.. ys]);
     }
 
     private static (double[] Offsets, int Groups) LeastSquares(int[] ids, List<SkyMatchPair> pairs)

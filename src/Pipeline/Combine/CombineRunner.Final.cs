@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Globalization;
+using TweakDrizzle.Fits;
+using TweakDrizzle.Resample;
+
+namespace TweakDrizzle.Pipeline.Combine;
+
+/// <summary>The final drizzle: output tiles of whole rows, each written into the product as soon as it is done.</summary>
+internal sealed partial class CombineRunner
+{
+    private HoleFill? _holeFill; // crsky: hole filling (HoleFill.cs)
+
+    /// <summary>
+    /// Drizzles every chip onto the grid tile by tile. For each tile, each chip whose footprint reaches it is drizzled
+    /// over the input bands that reach it (whole <see cref="Drizzle.BandHeight"/>-row bands, so the order of
+    /// contributions, and with it every output bit, is the same as for one big tile), with its own context id.
+    /// </summary>
+    /// <returns>The number of tiles.</returns>
+    private int FinalDrizzle(List<ChipWork> chips, OutputGrid grid, string productPath)
+    {
+        int width = grid.Width, height = grid.Height;
+        int planes = ((chips.Count - 1) / 32) + 1;
+        long perRow = (long)width * sizeof(float) * (2 + planes);
+        int tileRows = options.TileRows ?? (int)Math.Clamp(MemoryBudgetBytes / 2 / perRow, 1, height);
+        tileRows = Math.Min(tileRows, height);
+        int tiles = (height + tileRows - 1) / tileRows;
+        Log(string.Create(CultureInfo.InvariantCulture,
+            $"final drizzle: kernel {DrizzleKernels.Name(options.FinalKernel)}, pixfrac {options.FinalPixfrac}, weights {options.FinalWhtType.ToString().ToUpperInvariant()}, bits {options.FinalBits}, {tiles} tile(s) of {tileRows} rows"));
+
+        var plans = new Dictionary<ChipWork, PixmapPlan>();
+        var footprints = new Dictionary<ChipWork, ChipFootprint>();
+        foreach (ChipWork c in chips)
+        {
+            PixelTransform t = c.TransformTo(grid.Wcs);
+            plans[c] = PixmapPlan.Create(t, c.Width, c.Height, _pixmapOptions);
+            footprints[c] = ChipFootprint.Measure(t, c.Width, c.Height);
+        }
+
+        double texp = chips.Select(c => c.Input).Distinct().Sum(i => i.ExposureTime);
+        var inputsForHeader = chips.Select(c => (c.Name, c.Input.ExposureTime, Weight(c))).ToList();
+        _holeFill = new HoleFill(grid, options, chips.Select(c => (c.Wcs, c.Width, c.Height)).ToList()); // crsky
+        using FitsStreamWriter product = ProductWriter.Create(productPath, grid, planes, texp, inputsForHeader, options);
+        float[] sci = [], wht = [];
+        var ctx = new List<int[]>();
+        long done = 0, total = (long)tiles * chips.Count;
+        for (int ty0 = 0; ty0 < height; ty0 += tileRows)
+        {
+            int th = Math.Min(tileRows, height - ty0);
+            long n = (long)th * width;
+            if (sci.LongLength != n)
+            {
+                sci = new float[n];
+                wht = new float[n];
+                ctx.Clear();
+                for (int p = 0; p < planes; p++)
+                {
+                    ctx.Add(new int[n]);
+                }
+            }
+            else
+            {
+                Array.Clear(sci);
+                Array.Clear(wht);
+                ctx.ForEach(p => Array.Clear(p));
+            }
+
+            double tileExptime = 0;
+            _holeFill.BeginTile(ty0, th); // crsky
+            for (int id = 0; id < chips.Count; id++)
+            {
+                ChipWork c = chips[id];
+                double psr = grid.ScaleArcsec / c.NativeScale;
+                (int First, int Last)? rows = footprints[c].RowsReaching(ty0, ty0 + th - 1, WindowMargin + (4.0 / psr), c.Height);
+                if (rows is { } r)
+                {
+                    Pixmap map = PixmapBuffer(c.Width, c.Height);
+                    // The square kernel reads the pixmap one row beyond the box for the corners.
+                    long t0 = Stopwatch.GetTimestamp();
+                    plans[c].Fill(map, Math.Max(0, r.First - 2), Math.Min(c.Height - 1, r.Last + 2));
+                    _timing.Pixmap += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                    DrizzleChip(c, id, map, r.First, r.Last, psr, width, th, ty0, chips.Count, tileExptime, sci, wht, ctx);
+                    tileExptime += c.Input.ExposureTime;
+                    ReleaseChipArrays();
+                }
+
+                Report("final drizzle", ++done / (double)total);
+            }
+
+            _holeFill.FillTile(sci, wht); // crsky
+            long tw = Stopwatch.GetTimestamp();
+            FinishTile(sci, wht, texp);
+            product.WritePixels(1, (long)ty0 * width, sci.AsSpan());
+            product.WritePixels(2, (long)ty0 * width, wht.AsSpan());
+            for (int p = 0; p < planes; p++)
+            {
+                product.WritePixels(3, ((long)p * width * height) + ((long)ty0 * width), ctx[p].AsSpan());
+            }
+
+            _timing.Write += Stopwatch.GetElapsedTime(tw).TotalSeconds;
+        }
+
+        long tc = Stopwatch.GetTimestamp();
+        product.Commit();
+        _timing.Write += Stopwatch.GetElapsedTime(tc).TotalSeconds;
+        Log(_timing.Summary("final drizzle"));
+        if (_holeFill.Enabled) // crsky
+        {
+            Log(string.Create(CultureInfo.InvariantCulture, $"holes filled from pixfrac {options.FinalHolePixfrac} drops: {_holeFill.Filled} pixels"));
+        }
+
+        return tiles;
+    }
+
+    private void DrizzleChip(ChipWork c, int id, Pixmap map, int firstRow, int lastRow, double psr, int width, int tileHeight, int tileY0,
+        int count, double tileExptime, float[] sci, float[] wht, List<int[]> ctx)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        Chip chip = c.Load();
+        _timing.Load += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        t0 = Stopwatch.GetTimestamp();
+        float[]? perPixel = null;
+        if (options.FinalWhtType == WeightType.Err)
+        {
+            perPixel = new float[chip.Sci.Length];
+            double toRate = c.Input.Units == DataUnits.CountRate ? 1.0 : 1.0 / c.Input.ExposureTime;
+            for (int i = 0; i < perPixel.Length; i++)
+            {
+                double e = chip.Err![i] * toRate;
+                perPixel[i] = e > 0 && double.IsFinite(e) ? (float)(1.0 / (e * e)) : 0f;
+            }
+        }
+
+        bool[] good = c.Good(chip, options.FinalBits);
+        foreach (int k in c.CosmicRays ?? [])
+        {
+            good[k] = false;
+        }
+
+        float[] data = c.SkySubtracted(chip);
+        float[] weights = Mask(good, perPixel);
+        _timing.Prepare += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        t0 = Stopwatch.GetTimestamp();
+        var driz = new Drizzle(new DrizzleOptions
+        {
+            Kernel = options.FinalKernel,
+            OutputWidth = width,
+            OutputHeight = tileHeight,
+            OriginY = tileY0,
+            OutImg = sci,
+            OutWht = wht,
+            OutCtx = ctx,
+            Exptime = tileExptime,
+            BeginCtxId = id,
+            MaxCtxId = count - 1,
+            MaxDegreeOfParallelism = options.NumCores,
+        });
+        var input = new DrizzleInput
+        {
+            Data = data,
+            Exptime = c.Input.ExposureTime,
+            Pixmap = map,
+            WeightMap = weights,
+            WhtScale = Weight(c),
+            InUnits = c.DrizzleUnits,
+            Iscale = psr * psr,
+            PixelScaleRatio = psr,
+            Pixfrac = options.FinalPixfrac,
+            Ymin = firstRow,
+            Ymax = lastRow,
+        };
+        driz.AddImage(input);
+        _holeFill?.Add(input); // crsky
+        _timing.Drizzle += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+    }
+
+    /// <summary>Fill value where nothing landed, and counts if asked for.</summary>
+    private void FinishTile(float[] sci, float[] wht, double texp)
+    {
+        FillValue fill = options.FinalFillval;
+        if (!fill.IsIndef)
+        {
+            for (long k = 0; k < sci.LongLength; k++)
+            {
+                if (wht[k] == 0f)
+                {
+                    sci[k] = fill.Value;
+                }
+            }
+        }
+
+        if (options.FinalUnits == OutputUnits.Counts)
+        {
+            for (long k = 0; k < sci.LongLength; k++)
+            {
+                sci[k] = (float)(sci[k] * texp);
+            }
+        }
+    }
+
+    private double Weight(ChipWork c) => options.FinalWhtType switch
+    {
+        WeightType.Exp => c.Input.ExposureTime,
+        WeightType.Ivm => IvmScale(c),
+        _ => 1.0,
+    };
+
+    private static double IvmScale(ChipWork c)
+    {
+        // Variance of a rate pixel from sky and read noise: (sky e⁻ + rn²) / (electrons per rate unit)².
+        double perRate = c.ToElectrons * c.Input.ExposureTime / c.Scale;
+        double variance = (Math.Max(0, c.Sky * c.ToElectrons) + (c.ReadNoise * c.ReadNoise)) / (perRate * perRate);
+        return variance > 0 ? 1.0 / variance : c.Input.ExposureTime;
+    }
+}
