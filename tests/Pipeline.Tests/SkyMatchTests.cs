@@ -75,6 +75,16 @@ public sealed class SkyMatchTests : IDisposable
     }
 
     [Fact]
+    public void A_small_cell_budget_grows_the_cells_and_still_recovers_the_offsets()
+    {
+        var chips = new List<SkyMatchChip> { Chip(0, 0, 0, 0.5, 100, 1), Chip(1, 40, 25, 0.8, 100, 2) };
+        SkyMatchResult m = SkyMatch.Solve(chips, new SkyMatchOptions { MaxCellValues = 4000 });
+        SkyMatchPair pair = Assert.Single(m.Pairs);
+        Assert.InRange(pair.Cells, 100, 1500); // about 1/5 of the 2×2-pixel cells of the overlap
+        Assert.InRange(m.Offsets[1] - 0.3, -0.004, 0.004);
+    }
+
+    [Fact]
     public void Exposures_without_overlap_form_separate_groups_each_with_its_lowest_at_zero()
     {
         var chips = new List<SkyMatchChip>

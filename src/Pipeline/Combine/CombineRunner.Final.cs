@@ -20,7 +20,7 @@ internal sealed partial class CombineRunner
     {
         int width = grid.Width, height = grid.Height;
         int planes = ((chips.Count - 1) / 32) + 1;
-        long perRow = (long)width * sizeof(float) * (2 + planes);
+        long perRow = (long)width * sizeof(float) * (2 + planes + (options.FinalHolePixfrac is null ? 0 : 2)); // crsky: + the hole fill's SCI and WHT
         int tileRows = options.TileRows ?? (int)Math.Clamp(MemoryBudgetBytes / 2 / perRow, 1, height);
         tileRows = Math.Min(tileRows, height);
         int tiles = (height + tileRows - 1) / tileRows;

@@ -52,6 +52,12 @@ public sealed record SkyMatchOptions
     /// <summary>Side of a comparison cell in native pixels of the first chip (default 2): each cell holds the mean of the good pixels that fall in it.</summary>
     public double CellPixels { get; init; } = 2.0;
 
+    /// <summary>
+    /// Most cell values kept (cells of the frame times exposures, 4 bytes each; default 50 million, 200 MB): for larger
+    /// mosaics the cells grow beyond <see cref="CellPixels"/> until they fit.
+    /// </summary>
+    public long MaxCellValues { get; init; } = 50_000_000;
+
     /// <summary>Fewest common cells for an overlap to be used (default 100).</summary>
     public int MinCells { get; init; } = 100;
 
@@ -93,13 +99,13 @@ public static class SkyMatch
             throw new CombineException("sky matching: no chips");
         }
 
-        if (!(options.CellPixels > 0) || options.MinCells < 1)
+        if (!(options.CellPixels > 0) || options.MinCells < 1 || options.MaxCellValues < 1)
         {
-            throw new CombineException("sky matching: the cell size must be > 0 and the minimum overlap at least 1 cell");
+            throw new CombineException("sky matching: the cell size must be > 0, the minimum overlap and the cell budget at least 1 cell");
         }
 
         int[] ids = chips.Select(c => c.Exposure).Distinct().Order().ToArray();
-        float[][] cells = Resample(chips, ids, options);
+        (float[][] cells, int nx, (int X0, int Y0, int X1, int Y1)[] boxes) = Resample(chips, ids, options);
         var pairs = new List<SkyMatchPair>();
         var diffs = new List<float>();
         for (int a = 0; a < ids.Length; a++)
@@ -108,11 +114,16 @@ public static class SkyMatch
             {
                 diffs.Clear();
                 float[] ca = cells[a], cb = cells[b];
-                for (long k = 0; k < ca.LongLength; k++)
+                int bx0 = Math.Max(boxes[a].X0, boxes[b].X0), bx1 = Math.Min(boxes[a].X1, boxes[b].X1);
+                int by0 = Math.Max(boxes[a].Y0, boxes[b].Y0), by1 = Math.Min(boxes[a].Y1, boxes[b].Y1);
+                for (int y = by0; y <= by1; y++)
                 {
-                    if (!float.IsNaN(ca[k]) && !float.IsNaN(cb[k]))
+                    for (long k = ((long)y * nx) + bx0; k <= ((long)y * nx) + bx1; k++)
                     {
-                        diffs.Add(ca[k] - cb[k]);
+                        if (!float.IsNaN(ca[k]) && !float.IsNaN(cb[k]))
+                        {
+                            diffs.Add(ca[k] - cb[k]);
+                        }
                     }
                 }
 
@@ -148,48 +159,24 @@ public static class SkyMatch
         return new SkyMatchResult(sky, off, globalMin, pairs, groups);
     }
 
-    private static float[][] Resample(IReadOnlyList<SkyMatchChip> chips, int[] ids, SkyMatchOptions options)
+    private static (float[][] Cells, int Nx, (int X0, int Y0, int X1, int Y1)[] Boxes) Resample(IReadOnlyList<SkyMatchChip> chips, int[] ids, SkyMatchOptions options)
     {
         SkyMatchChip first = chips[0];
         double cx = (first.Width - 1) / 2.0, cy = (first.Height - 1) / 2.0;
-        double scale = first.Wcs.PixelScale(cx, cy) * options.CellPixels;
+        double native = first.Wcs.PixelScale(cx, cy);
         (double ra0, double dec0) = first.Wcs.PixelToWorld(cx, cy);
-        FitsWcs frame = FitsWcs.CreateTan(ra0, dec0, 1, 1, scale, 0);
-        var pixmapOptions = new PixmapOptions { Fast = true, MaxDegreeOfParallelism = options.NumCores };
-        var transforms = new PixelTransform[chips.Count];
-        double x0 = double.MaxValue, y0 = double.MaxValue, x1 = double.MinValue, y1 = double.MinValue;
-        for (int i = 0; i < chips.Count; i++)
-        {
-            FitsWcs source = chips[i].Wcs;
-            transforms[i] = (x, y, xo, yo) =>
-            {
-                var ra = new double[x.Length];
-                var dec = new double[x.Length];
-                source.PixelToWorld(x, y, ra, dec);
-                frame.WorldToPixel(ra, dec, xo, yo);
-            };
 
-            // The frame's extent from each chip's edge (every 16 pixels and the corners).
-            (double[] ex, double[] ey) = Edge(chips[i].Width, chips[i].Height);
-            var fx = new double[ex.Length];
-            var fy = new double[ex.Length];
-            transforms[i](ex, ey, fx, fy);
-            for (int k = 0; k < fx.Length; k++)
-            {
-                if (double.IsFinite(fx[k]) && double.IsFinite(fy[k]))
-                {
-                    x0 = Math.Min(x0, fx[k]);
-                    x1 = Math.Max(x1, fx[k]);
-                    y0 = Math.Min(y0, fy[k]);
-                    y1 = Math.Max(y1, fy[k]);
-                }
-            }
+        // The extent at the requested cell size; cells grow when the frame times the exposures exceeds the budget.
+        double cellPixels = options.CellPixels;
+        (double x0, double y0, double x1, double y1) = Extent(chips, FitsWcs.CreateTan(ra0, dec0, 1, 1, native * cellPixels, 0));
+        double values = (x1 - x0 + 3) * (y1 - y0 + 3) * ids.Length;
+        if (values > options.MaxCellValues)
+        {
+            cellPixels *= Math.Sqrt(values / options.MaxCellValues) * 1.01;
         }
 
-        if (!(x1 >= x0) || !(y1 >= y0))
-        {
-            throw new CombineException("sky matching: the chips cannot be projected onto a common frame");
-        }
+        FitsWcs frame = FitsWcs.CreateTan(ra0, dec0, 1, 1, native * cellPixels, 0);
+        (x0, y0, x1, y1) = Extent(chips, frame);
 
         // A cell of margin for pixel centres just inside the edges.
         x0 -= 1;
@@ -198,15 +185,18 @@ public static class SkyMatch
         y1 += 1;
         int ox = (int)Math.Floor(x0 + 0.5), oy = (int)Math.Floor(y0 + 0.5);
         long nxl = (long)Math.Floor(x1 + 0.5) - ox + 1, nyl = (long)Math.Floor(y1 + 0.5) - oy + 1;
-        if (nxl * nyl > 400_000_000)
+        if (nxl * nyl > int.MaxValue / 2)
         {
-            throw new CombineException("sky matching: the inputs span too large a field for the comparison cells; use larger cells");
+            throw new CombineException("sky matching: the inputs span too large a field for the comparison cells");
         }
 
+        var pixmapOptions = new PixmapOptions { Fast = true, MaxDegreeOfParallelism = options.NumCores };
         int nx = (int)nxl, ny = (int)nyl;
         var cells = new float[ids.Length][];
+        var boxes = new (int X0, int Y0, int X1, int Y1)[ids.Length];
         for (int e = 0; e < ids.Length; e++)
         {
+            int bx0 = int.MaxValue, by0 = int.MaxValue, bx1 = -1, by1 = -1;
             var sum = new double[(long)nx * ny];
             var count = new int[(long)nx * ny];
             for (int i = 0; i < chips.Count; i++)
@@ -223,7 +213,7 @@ public static class SkyMatch
                     throw new CombineException("sky matching: a chip's arrays do not fit its size");
                 }
 
-                Pixmap m = PixmapCalculator.Calculate(transforms[i], c.Width, c.Height, pixmapOptions);
+                Pixmap m = PixmapCalculator.Calculate(Transform(c.Wcs, frame), c.Width, c.Height, pixmapOptions);
                 for (int k = 0; k < data.Length; k++)
                 {
                     float v = data[k];
@@ -242,6 +232,10 @@ public static class SkyMatch
                     long cell = (iy * nx) + ix;
                     sum[cell] += v * c.ToRate;
                     count[cell]++;
+                    bx0 = Math.Min(bx0, (int)ix);
+                    bx1 = Math.Max(bx1, (int)ix);
+                    by0 = Math.Min(by0, (int)iy);
+                    by1 = Math.Max(by1, (int)iy);
                 }
             }
 
@@ -252,9 +246,48 @@ public static class SkyMatch
             }
 
             cells[e] = mean;
+            boxes[e] = (bx0, by0, bx1, by1);
         }
 
-        return cells;
+        return (cells, nx, boxes);
+    }
+
+    private static PixelTransform Transform(FitsWcs source, FitsWcs frame) => (x, y, xo, yo) =>
+    {
+        var ra = new double[x.Length];
+        var dec = new double[x.Length];
+        source.PixelToWorld(x, y, ra, dec);
+        frame.WorldToPixel(ra, dec, xo, yo);
+    };
+
+    private static (double X0, double Y0, double X1, double Y1) Extent(IReadOnlyList<SkyMatchChip> chips, FitsWcs frame)
+    {
+        // The frame's extent from each chip's edge (every 16 pixels and the corners).
+        double x0 = double.MaxValue, y0 = double.MaxValue, x1 = double.MinValue, y1 = double.MinValue;
+        foreach (SkyMatchChip c in chips)
+        {
+            (double[] ex, double[] ey) = Edge(c.Width, c.Height);
+            var fx = new double[ex.Length];
+            var fy = new double[ex.Length];
+            Transform(c.Wcs, frame)(ex, ey, fx, fy);
+            for (int k = 0; k < fx.Length; k++)
+            {
+                if (double.IsFinite(fx[k]) && double.IsFinite(fy[k]))
+                {
+                    x0 = Math.Min(x0, fx[k]);
+                    x1 = Math.Max(x1, fx[k]);
+                    y0 = Math.Min(y0, fy[k]);
+                    y1 = Math.Max(y1, fy[k]);
+                }
+            }
+        }
+
+        if (!(x1 >= x0) || !(y1 >= y0))
+        {
+            throw new CombineException("sky matching: the chips cannot be projected onto a common frame");
+        }
+
+        return (x0, y0, x1, y1);
     }
 
     private static (double[] X, double[] Y) Edge(int width, int height)
