@@ -38,17 +38,7 @@ internal sealed class CombineInput
         };
         foreach (Chip c in e.Chips)
         {
-            Func<Chip> loader;
-            if (reloadSpec is null)
-            {
-                loader = () => c;
-            }
-            else
-            {
-                string spec = reloadSpec(c);
-                int extVer = c.ExtVer;
-                loader = () => Exposure.Load(spec, load).Chips.Single(x => x.ExtVer == extVer);
-            }
+            Func<Chip> loader = reloadSpec is null ? InMemory(c) : FromFile(reloadSpec(c), c.ExtVer, load);
 
             chips.Add(new ChipWork
             {
@@ -68,6 +58,12 @@ internal sealed class CombineInput
 
         return input;
     }
+
+    private static Func<Chip> InMemory(Chip chip) => () => chip;
+
+    /// <summary>A loader that holds only the file spec (a lambda built next to one capturing the chip would keep its arrays alive).</summary>
+    private static Func<Chip> FromFile(string spec, int extVer, ExposureLoadOptions? load) =>
+        () => Exposure.Load(spec, load).Chips.Single(x => x.ExtVer == extVer);
 
     private static double GainOf(Exposure e)
     {

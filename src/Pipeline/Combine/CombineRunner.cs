@@ -26,6 +26,7 @@ internal sealed partial class CombineRunner(IReadOnlyList<CombineInput> inputs, 
 
     public AstroDrizzleResult Execute()
     {
+        ReleaseChipArrays();
         Validate();
         OutputGrid grid = OutputGrid.Create(_chips.Select(c => c.Geometry).ToList(), options);
         Log(string.Create(CultureInfo.InvariantCulture,
@@ -314,7 +315,7 @@ internal sealed partial class CombineRunner(IReadOnlyList<CombineInput> inputs, 
     private void Report(string step, double fraction) => options.Progress?.Report((step, fraction));
 
     private void Log(string line) =>
-        options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,7:0.00}s] {line}"));
+        options.Log?.Invoke(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,7:0.00}s {Environment.WorkingSet >> 20,5} MB] {line}"));
 
     private void Warn(string line)
     {
