@@ -8,6 +8,12 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
 {
     private const int MaxIterations = 12;
 
+    /// <summary>Rounds of outlier rejection after the first fit.</summary>
+    private const int MaxClipRounds = 4;
+
+    /// <summary>Fractional PSF-model tolerance ε in the outlier test (residuals of 10 % of the model are not outliers).</summary>
+    private const double ModelTolerance = 0.1;
+
     public DetectedSource? Measure(DetectionImage image, float[] sub, float[] filt, int nx, int ny, int px, int py,
         double sigma, double g2, RefinedStarFinderOptions o)
     {
@@ -68,65 +74,7 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
         var dgx = new double[w];
         var gy = new double[h];
         var dgy = new double[h];
-        bool converged = false;
-        double c00 = double.NaN;
-        for (int it = 0; it < MaxIterations; it++)
-        {
-            Profile(x0b, w, xc, gx, dgx);
-            Profile(y0b, h, yc, gy, dgy);
-            double jaa = 0, jax = 0, jay = 0, jxx = 0, jxy = 0, jyy = 0, ra = 0, rx = 0, ry = 0;
-            for (int j = 0; j < h; j++)
-            {
-                for (int i = 0; i < w; i++)
-                {
-                    int k = (j * w) + i;
-                    if (!use[k])
-                    {
-                        continue;
-                    }
-
-                    double pa = gx[i] * gy[j];
-                    double pxd = a * dgx[i] * gy[j];
-                    double pyd = a * gx[i] * dgy[j];
-                    double model = a * pa;
-                    double res = d[k] - model;
-
-                    // Inverse-variance weights: sky noise plus the source's own Poisson noise.
-                    double wt = 1.0 / ((sigma * sigma) + (poissonFactor * Math.Max(model, 0.0)));
-                    jaa += wt * pa * pa;
-                    jax += wt * pa * pxd;
-                    jay += wt * pa * pyd;
-                    jxx += wt * pxd * pxd;
-                    jxy += wt * pxd * pyd;
-                    jyy += wt * pyd * pyd;
-                    ra += wt * pa * res;
-                    rx += wt * pxd * res;
-                    ry += wt * pyd * res;
-                }
-            }
-
-            if (!Solve3(jaa, jax, jay, jxx, jxy, jyy, ra, rx, ry, out double da, out double ddx, out double ddy, out c00))
-            {
-                break;
-            }
-
-            ddx = Math.Clamp(ddx, -0.5, 0.5);
-            ddy = Math.Clamp(ddy, -0.5, 0.5);
-            a += da;
-            xc += ddx;
-            yc += ddy;
-            if (!(a > 0) || Math.Abs(xc - px) > 1.5 || Math.Abs(yc - py) > 1.5)
-            {
-                break;
-            }
-
-            if (Math.Abs(ddx) < 1e-6 && Math.Abs(ddy) < 1e-6)
-            {
-                converged = true;
-                break;
-            }
-        }
-
+        bool converged = Fit(d, use, x0b, y0b, w, h, px, py, sigma, gx, dgx, gy, dgy, ref a, ref xc, ref yc, out double c00);
         SourceQuality flags = SourceQuality.None;
         if (!converged || !(a > 0) || Math.Abs(xc - px) > 1.0 || Math.Abs(yc - py) > 1.0 || double.IsNaN(c00))
         {
@@ -203,6 +151,19 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
             return null;
         }
 
+        // Robust refinement (accepted sources only, so the artifact decision above is unchanged): pixels that
+        // deviate from the fitted PSF by more than ClipSigma (cosmic-ray hits, hot pixels on a star) are left out and
+        // the star refitted from the current solution, a few rounds at most.
+        if (converged && (flags & SourceQuality.FitFailed) == 0 && o.ClipSigma > 0)
+        {
+            nUsed = ClipOutliers(d, use, x0b, y0b, w, h, px, py, sigma, o.ClipSigma, gx, dgx, gy, dgy, nUsed,
+                ref a, ref xc, ref yc, ref c00, out bool clipped);
+            if (clipped)
+            {
+                flags |= SourceQuality.PixelsRejected;
+            }
+        }
+
         double varFlux = c00;
         double fluxErr = Math.Sqrt(Math.Max(varFlux, 0));
         if (saturated)
@@ -237,6 +198,142 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
             Npix = nUsed,
             Flags = flags,
         };
+    }
+
+    /// <summary>
+    /// Gauss–Newton fit of flux and centre over the usable box pixels, inverse-variance weights σ² + κ·model.
+    /// Returns whether the steps converged; <paramref name="c00"/> is the flux variance from the normal matrix.
+    /// </summary>
+    private bool Fit(double[] d, bool[] use, int x0b, int y0b, int w, int h, int px, int py, double sigma,
+        double[] gx, double[] dgx, double[] gy, double[] dgy, ref double a, ref double xc, ref double yc, out double c00)
+    {
+        c00 = double.NaN;
+        for (int it = 0; it < MaxIterations; it++)
+        {
+            Profile(x0b, w, xc, gx, dgx);
+            Profile(y0b, h, yc, gy, dgy);
+            double jaa = 0, jax = 0, jay = 0, jxx = 0, jxy = 0, jyy = 0, ra = 0, rx = 0, ry = 0;
+            for (int j = 0; j < h; j++)
+            {
+                for (int i = 0; i < w; i++)
+                {
+                    int k = (j * w) + i;
+                    if (!use[k])
+                    {
+                        continue;
+                    }
+
+                    double pa = gx[i] * gy[j];
+                    double pxd = a * dgx[i] * gy[j];
+                    double pyd = a * gx[i] * dgy[j];
+                    double model = a * pa;
+                    double res = d[k] - model;
+
+                    // Inverse-variance weights: sky noise plus the source's own Poisson noise.
+                    double wt = 1.0 / ((sigma * sigma) + (poissonFactor * Math.Max(model, 0.0)));
+                    jaa += wt * pa * pa;
+                    jax += wt * pa * pxd;
+                    jay += wt * pa * pyd;
+                    jxx += wt * pxd * pxd;
+                    jxy += wt * pxd * pyd;
+                    jyy += wt * pyd * pyd;
+                    ra += wt * pa * res;
+                    rx += wt * pxd * res;
+                    ry += wt * pyd * res;
+                }
+            }
+
+            if (!Solve3(jaa, jax, jay, jxx, jxy, jyy, ra, rx, ry, out double da, out double ddx, out double ddy, out c00))
+            {
+                return false;
+            }
+
+            ddx = Math.Clamp(ddx, -0.5, 0.5);
+            ddy = Math.Clamp(ddy, -0.5, 0.5);
+            a += da;
+            xc += ddx;
+            yc += ddy;
+            if (!(a > 0) || Math.Abs(xc - px) > 1.5 || Math.Abs(yc - py) > 1.5)
+            {
+                return false;
+            }
+
+            if (Math.Abs(ddx) < 1e-6 && Math.Abs(ddy) < 1e-6)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Leaves out the pixels whose residual from the fitted PSF exceeds <paramref name="clipSigma"/> times
+    /// √(σ² + κ·model + (ε·model)²) (ε = <see cref="ModelTolerance"/> absorbs PSF-model mismatch in bright cores) and
+    /// refits; per round every pixel above max(clipSigma, half the worst residual) goes, at most
+    /// <see cref="MaxClipRounds"/> rounds. A refit that fails, or leaves fewer than 6 pixels, restores the previous
+    /// solution. Returns the number of pixels used.
+    /// </summary>
+    private int ClipOutliers(double[] d, bool[] use, int x0b, int y0b, int w, int h, int px, int py, double sigma,
+        double clipSigma, double[] gx, double[] dgx, double[] gy, double[] dgy, int nUsed,
+        ref double a, ref double xc, ref double yc, ref double c00, out bool clipped)
+    {
+        clipped = false;
+        var r = new double[d.Length];
+        var trial = new bool[d.Length];
+        for (int round = 0; round < MaxClipRounds; round++)
+        {
+            Profile(x0b, w, xc, gx, dgx);
+            Profile(y0b, h, yc, gy, dgy);
+            double rMax = 0;
+            for (int j = 0; j < h; j++)
+            {
+                for (int i = 0; i < w; i++)
+                {
+                    int k = (j * w) + i;
+                    if (!use[k])
+                    {
+                        continue;
+                    }
+
+                    double model = a * gx[i] * gy[j];
+                    double tol = ModelTolerance * model;
+                    double v = (sigma * sigma) + (poissonFactor * Math.Max(model, 0.0)) + (tol * tol);
+                    r[k] = (d[k] - model) / Math.Sqrt(v);   // one-sided: artifacts add light; an inflated first model gives good pixels negative residuals
+                    rMax = Math.Max(rMax, r[k]);
+                }
+            }
+
+            if (!(rMax > clipSigma))
+            {
+                break;
+            }
+
+            double cut = Math.Max(clipSigma, 0.5 * rMax);
+            int left = 0;
+            for (int k = 0; k < d.Length; k++)
+            {
+                trial[k] = use[k] && !(r[k] > cut);
+                left += trial[k] ? 1 : 0;
+            }
+
+            double a1 = a, x1 = xc, y1 = yc;
+            if (left < 6 || !Fit(d, trial, x0b, y0b, w, h, px, py, sigma, gx, dgx, gy, dgy, ref a1, ref x1, ref y1, out double c1)
+                || Math.Abs(x1 - px) > 1.0 || Math.Abs(y1 - py) > 1.0)
+            {
+                break;
+            }
+
+            Array.Copy(trial, use, use.Length);
+            nUsed = left;
+            a = a1;
+            xc = x1;
+            yc = y1;
+            c00 = c1;
+            clipped = true;
+        }
+
+        return nUsed;
     }
 
     private static double Intrinsic(double m, double sw2)
