@@ -268,9 +268,10 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
     }
 
     /// <summary>
-    /// Leaves out the pixels whose residual from the fitted PSF exceeds <paramref name="clipSigma"/> times
-    /// √(σ² + κ·model + (ε·model)²) (ε = <see cref="ModelTolerance"/> absorbs PSF-model mismatch in bright cores) and
-    /// refits; per round every pixel above max(clipSigma, half the worst residual) goes, at most
+    /// Leaves out the pixels whose residual from the fitted PSF stands above the median residual of their usable
+    /// 8-neighbours by more than <paramref name="clipSigma"/> times √(σ² + κ·model + (ε·L)²), L = max(model, median
+    /// neighbour data) (ε = <see cref="ModelTolerance"/>: smooth PSF-model mismatch in cores and wings scales with the
+    /// local light and is not clipped), and refits; per round every pixel above max(clipSigma, half the worst residual) goes, at most
     /// <see cref="MaxClipRounds"/> rounds. A refit that fails, or leaves fewer than 6 pixels, restores the previous
     /// solution. Returns the number of pixels used.
     /// </summary>
@@ -280,26 +281,66 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
     {
         clipped = false;
         var r = new double[d.Length];
+        var e = new double[d.Length];
+        var m = new double[d.Length];
         var trial = new bool[d.Length];
+        Span<double> nbE = stackalloc double[8];
+        Span<double> nbD = stackalloc double[8];
         for (int round = 0; round < MaxClipRounds; round++)
         {
             Profile(x0b, w, xc, gx, dgx);
             Profile(y0b, h, yc, gy, dgy);
+            for (int j = 0; j < h; j++)
+            {
+                for (int i = 0; i < w; i++)
+                {
+                    int k = (j * w) + i;
+                    m[k] = a * gx[i] * gy[j];
+                    e[k] = d[k] - m[k];
+                }
+            }
+
             double rMax = 0;
             for (int j = 0; j < h; j++)
             {
                 for (int i = 0; i < w; i++)
                 {
                     int k = (j * w) + i;
-                    if (!use[k])
+                    r[k] = 0;
+                    if (!use[k] || !(e[k] > 0))
                     {
-                        continue;
+                        continue;   // one-sided: artifacts add light; an inflated first fit gives good pixels negative residuals
                     }
 
-                    double model = a * gx[i] * gy[j];
-                    double tol = ModelTolerance * model;
-                    double v = (sigma * sigma) + (poissonFactor * Math.Max(model, 0.0)) + (tol * tol);
-                    r[k] = (d[k] - model) / Math.Sqrt(v);   // one-sided: artifacts add light; an inflated first model gives good pixels negative residuals
+                    // Local contrast: the residual above the median residual of the usable 8-neighbours, against a
+                    // tolerance that follows the local light level (PSF-model mismatch in cores and wings is smooth
+                    // and scales with the light; a cosmic-ray or hot pixel stands out of its neighbourhood).
+                    int nb = 0;
+                    for (int dj = -1; dj <= 1; dj++)
+                    {
+                        for (int di = -1; di <= 1; di++)
+                        {
+                            int ii = i + di, jj = j + dj;
+                            if ((di != 0 || dj != 0) && ii >= 0 && ii < w && jj >= 0 && jj < h && use[(jj * w) + ii])
+                            {
+                                nbE[nb] = e[(jj * w) + ii];
+                                nbD[nb] = d[(jj * w) + ii];
+                                nb++;
+                            }
+                        }
+                    }
+
+                    double medE = 0, level = m[k], varFactor = 1;
+                    if (nb >= 3)
+                    {
+                        medE = Median(nbE[..nb]);
+                        level = Math.Max(level, Median(nbD[..nb]));
+                        varFactor = 1 + (1.57 / nb);
+                    }
+
+                    double tol = ModelTolerance * level;
+                    double v = ((sigma * sigma) + (poissonFactor * Math.Max(m[k], 0.0)) + (tol * tol)) * varFactor;
+                    r[k] = (e[k] - medE) / Math.Sqrt(v);
                     rMax = Math.Max(rMax, r[k]);
                 }
             }
@@ -334,6 +375,26 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
         }
 
         return nUsed;
+    }
+
+    /// <summary>Median of a few values (sorted in place).</summary>
+    private static double Median(Span<double> v)
+    {
+        for (int i = 1; i < v.Length; i++)
+        {
+            double x = v[i];
+            int j = i - 1;
+            while (j >= 0 && v[j] > x)
+            {
+                v[j + 1] = v[j];
+                j--;
+            }
+
+            v[j + 1] = x;
+        }
+
+        int n = v.Length;
+        return (n & 1) == 1 ? v[n / 2] : 0.5 * (v[(n / 2) - 1] + v[n / 2]);
     }
 
     private static double Intrinsic(double m, double sw2)

@@ -145,4 +145,38 @@ public class PhaseBiasTests
         Assert.True(clipped <= 2, $"{clipped} clean stars had pixels rejected");
         Assert.Throws<SourceFinderException>(() => new RefinedStarFinder(new RefinedStarFinderOptions { Fwhm = 2.5, ClipSigma = -1 }));
     }
+    [Fact]
+    public void Smooth_psf_mismatch_is_not_clipped()
+    {
+        // Bright stars whose PSF has broader wings than the fitted Gaussian (a core plus a 25 % halo of twice the FWHM):
+        // the residuals are large but smooth, so no pixel may be rejected and the positions must equal the unclipped fit.
+        const int n = 320;
+        float[] img = TestData.Noise(n, n, 100, 11.2, 11);
+        var stars = new List<(double X, double Y)>();
+        int k = 0;
+        for (int gy = 20; gy < n - 10; gy += 20)
+        {
+            for (int gx = 20; gx < n - 10; gx += 20, k++)
+            {
+                double x = gx + Frac(k * 0.6180339887498949) - 0.5, y = gy + Frac(k * 0.7548776662466927) - 0.5;
+                double flux = 5e4 + (5e3 * (k % 40));
+                TestData.AddStar(img, n, n, x, y, 0.75 * flux, 2.5);
+                TestData.AddStar(img, n, n, x, y, 0.25 * flux, 5.0);
+                stars.Add((x, y));
+            }
+        }
+
+        var image = new DetectionImage(img, n, n);
+        SourceCatalog clip = new RefinedStarFinder(new RefinedStarFinderOptions { Fwhm = 2.5 }).Find(image);
+        SourceCatalog plain = new RefinedStarFinder(new RefinedStarFinderOptions { Fwhm = 2.5, ClipSigma = 0 }).Find(image);
+        Assert.Equal(plain.Count, clip.Count);
+        foreach ((double x, double y) in stars)
+        {
+            DetectedSource a = Assert.Single(clip.Sources, s => Math.Abs(s.X - x) < 1 && Math.Abs(s.Y - y) < 1);
+            DetectedSource b = Assert.Single(plain.Sources, s => Math.Abs(s.X - x) < 1 && Math.Abs(s.Y - y) < 1);
+            Assert.False(a.Flags.HasFlag(SourceQuality.PixelsRejected), $"pixels rejected on the clean star at ({x:F2}, {y:F2})");
+            Assert.Equal(b.X, a.X);
+            Assert.Equal(b.Y, a.Y);
+        }
+    }
 }
