@@ -307,9 +307,14 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
                 {
                     int k = (j * w) + i;
                     r[k] = 0;
-                    if (!use[k] || !(e[k] > 0))
+                    // One-sided (artifacts add light; an inflated first fit gives good pixels negative residuals), and
+                    // only pixels at least half-way to the threshold in plain noise units are examined: a pixel below
+                    // that could only pass on neighbours lying systematically under the model, which is a PSF
+                    // mismatch, not an artifact.
+                    double plainVar = (sigma * sigma) + (poissonFactor * Math.Max(m[k], 0.0));
+                    if (!use[k] || !(e[k] > 0.5 * clipSigma * Math.Sqrt(plainVar)))
                     {
-                        continue;   // one-sided: artifacts add light; an inflated first fit gives good pixels negative residuals
+                        continue;
                     }
 
                     // Local contrast: the residual above the median residual of the usable 8-neighbours, against a
@@ -339,7 +344,7 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
                     }
 
                     double tol = ModelTolerance * level;
-                    double v = ((sigma * sigma) + (poissonFactor * Math.Max(m[k], 0.0)) + (tol * tol)) * varFactor;
+                    double v = (plainVar + (tol * tol)) * varFactor;
                     r[k] = (e[k] - medE) / Math.Sqrt(v);
                     rMax = Math.Max(rMax, r[k]);
                 }
