@@ -11,7 +11,7 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
     /// <summary>Rounds of outlier rejection after the first fit.</summary>
     private const int MaxClipRounds = 4;
 
-    /// <summary>Fractional PSF-model tolerance ε in the outlier test (residuals of 10 % of the model are not outliers).</summary>
+    /// <summary>Tolerance ε of the outlier test as a fraction of the local light (smooth PSF-model mismatch of that size is no outlier).</summary>
     private const double ModelTolerance = 0.1;
 
     public DetectedSource? Measure(DetectionImage image, float[] sub, float[] filt, int nx, int ny, int px, int py,
@@ -151,9 +151,9 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
             return null;
         }
 
-        // Robust refinement (accepted sources only, so the artifact decision above is unchanged): pixels that
-        // deviate from the fitted PSF by more than ClipSigma (cosmic-ray hits, hot pixels on a star) are left out and
-        // the star refitted from the current solution, a few rounds at most.
+        // Robust refinement (accepted sources only, so the artifact decision above is unchanged): pixels that stand out
+        // of their neighbourhood in the residuals by more than ClipSigma (cosmic-ray hits, hot pixels on a star) are
+        // left out and the star refitted from the current solution, a few rounds at most.
         if (converged && (flags & SourceQuality.FitFailed) == 0 && o.ClipSigma > 0)
         {
             nUsed = ClipOutliers(d, use, x0b, y0b, w, h, px, py, sigma, o.ClipSigma, gx, dgx, gy, dgy, nUsed,
@@ -271,8 +271,8 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
     /// Leaves out the pixels whose residual from the fitted PSF stands above the median residual of their usable
     /// 8-neighbours by more than <paramref name="clipSigma"/> times √(σ² + κ·model + (ε·L)²), L = max(model, median
     /// neighbour data) (ε = <see cref="ModelTolerance"/>: smooth PSF-model mismatch in cores and wings scales with the
-    /// local light and is not clipped), and refits; per round every pixel above max(clipSigma, half the worst residual) goes, at most
-    /// <see cref="MaxClipRounds"/> rounds. A refit that fails, or leaves fewer than 6 pixels, restores the previous
+    /// local light and is not clipped), and refits; per round every pixel above max(clipSigma, half the worst score)
+    /// goes, at most <see cref="MaxClipRounds"/> rounds. A refit that fails, or leaves fewer than 6 pixels, restores the previous
     /// solution. Returns the number of pixels used.
     /// </summary>
     private int ClipOutliers(double[] d, bool[] use, int x0b, int y0b, int w, int h, int px, int py, double sigma,

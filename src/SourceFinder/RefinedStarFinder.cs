@@ -43,8 +43,9 @@ public sealed record RefinedStarFinderOptions
 
     /// <summary>
     /// Outlier rejection in the PSF fit (default 5; 0 = off): after the first fit of an accepted source, pixels whose
-    /// residual exceeds this many σ (σ² = pixel noise² + source Poisson + (0.1·model)²) are left out and the source is
-    /// refitted, so a cosmic-ray hit or hot pixel on a star does not pull its centroid. Sources so treated carry
+    /// residual stands above the median residual of their 8 neighbours by more than this many σ (σ² = pixel noise² +
+    /// source Poisson + (0.1·local light)²) are left out and the source is refitted, so a cosmic-ray hit or hot pixel on
+    /// a star does not pull its centroid, while smooth PSF-model mismatch is left alone. Sources so treated carry
     /// <see cref="SourceQuality.PixelsRejected"/>. It does not change which sources are detected.
     /// </summary>
     public double ClipSigma { get; init; } = 5.0;
