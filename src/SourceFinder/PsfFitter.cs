@@ -8,6 +8,12 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
 {
     private const int MaxIterations = 12;
 
+    /// <summary>Rounds of outlier rejection after the first fit.</summary>
+    private const int MaxClipRounds = 4;
+
+    /// <summary>Tolerance ε of the outlier test as a fraction of the local light (smooth PSF-model mismatch of that size is no outlier).</summary>
+    private const double ModelTolerance = 0.1;
+
     public DetectedSource? Measure(DetectionImage image, float[] sub, float[] filt, int nx, int ny, int px, int py,
         double sigma, double g2, RefinedStarFinderOptions o)
     {
@@ -68,65 +74,7 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
         var dgx = new double[w];
         var gy = new double[h];
         var dgy = new double[h];
-        bool converged = false;
-        double c00 = double.NaN;
-        for (int it = 0; it < MaxIterations; it++)
-        {
-            Profile(x0b, w, xc, gx, dgx);
-            Profile(y0b, h, yc, gy, dgy);
-            double jaa = 0, jax = 0, jay = 0, jxx = 0, jxy = 0, jyy = 0, ra = 0, rx = 0, ry = 0;
-            for (int j = 0; j < h; j++)
-            {
-                for (int i = 0; i < w; i++)
-                {
-                    int k = (j * w) + i;
-                    if (!use[k])
-                    {
-                        continue;
-                    }
-
-                    double pa = gx[i] * gy[j];
-                    double pxd = a * dgx[i] * gy[j];
-                    double pyd = a * gx[i] * dgy[j];
-                    double model = a * pa;
-                    double res = d[k] - model;
-
-                    // Inverse-variance weights: sky noise plus the source's own Poisson noise.
-                    double wt = 1.0 / ((sigma * sigma) + (poissonFactor * Math.Max(model, 0.0)));
-                    jaa += wt * pa * pa;
-                    jax += wt * pa * pxd;
-                    jay += wt * pa * pyd;
-                    jxx += wt * pxd * pxd;
-                    jxy += wt * pxd * pyd;
-                    jyy += wt * pyd * pyd;
-                    ra += wt * pa * res;
-                    rx += wt * pxd * res;
-                    ry += wt * pyd * res;
-                }
-            }
-
-            if (!Solve3(jaa, jax, jay, jxx, jxy, jyy, ra, rx, ry, out double da, out double ddx, out double ddy, out c00))
-            {
-                break;
-            }
-
-            ddx = Math.Clamp(ddx, -0.5, 0.5);
-            ddy = Math.Clamp(ddy, -0.5, 0.5);
-            a += da;
-            xc += ddx;
-            yc += ddy;
-            if (!(a > 0) || Math.Abs(xc - px) > 1.5 || Math.Abs(yc - py) > 1.5)
-            {
-                break;
-            }
-
-            if (Math.Abs(ddx) < 1e-6 && Math.Abs(ddy) < 1e-6)
-            {
-                converged = true;
-                break;
-            }
-        }
-
+        bool converged = Fit(d, use, x0b, y0b, w, h, px, py, sigma, gx, dgx, gy, dgy, ref a, ref xc, ref yc, out double c00);
         SourceQuality flags = SourceQuality.None;
         if (!converged || !(a > 0) || Math.Abs(xc - px) > 1.0 || Math.Abs(yc - py) > 1.0 || double.IsNaN(c00))
         {
@@ -203,6 +151,19 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
             return null;
         }
 
+        // Robust refinement (accepted sources only, so the artifact decision above is unchanged): pixels that stand out
+        // of their neighbourhood in the residuals by more than ClipSigma (cosmic-ray hits, hot pixels on a star) are
+        // left out and the star refitted from the current solution, a few rounds at most.
+        if (converged && (flags & SourceQuality.FitFailed) == 0 && o.ClipSigma > 0)
+        {
+            nUsed = ClipOutliers(d, use, x0b, y0b, w, h, px, py, sigma, o.ClipSigma, gx, dgx, gy, dgy, nUsed,
+                ref a, ref xc, ref yc, ref c00, out bool clipped);
+            if (clipped)
+            {
+                flags |= SourceQuality.PixelsRejected;
+            }
+        }
+
         double varFlux = c00;
         double fluxErr = Math.Sqrt(Math.Max(varFlux, 0));
         if (saturated)
@@ -237,6 +198,208 @@ internal sealed class PsfFitter(double psfSigma, int halfBox, double poissonFact
             Npix = nUsed,
             Flags = flags,
         };
+    }
+
+    /// <summary>
+    /// Gauss–Newton fit of flux and centre over the usable box pixels, inverse-variance weights σ² + κ·model.
+    /// Returns whether the steps converged; <paramref name="c00"/> is the flux variance from the normal matrix.
+    /// </summary>
+    private bool Fit(double[] d, bool[] use, int x0b, int y0b, int w, int h, int px, int py, double sigma,
+        double[] gx, double[] dgx, double[] gy, double[] dgy, ref double a, ref double xc, ref double yc, out double c00)
+    {
+        c00 = double.NaN;
+        for (int it = 0; it < MaxIterations; it++)
+        {
+            Profile(x0b, w, xc, gx, dgx);
+            Profile(y0b, h, yc, gy, dgy);
+            double jaa = 0, jax = 0, jay = 0, jxx = 0, jxy = 0, jyy = 0, ra = 0, rx = 0, ry = 0;
+            for (int j = 0; j < h; j++)
+            {
+                for (int i = 0; i < w; i++)
+                {
+                    int k = (j * w) + i;
+                    if (!use[k])
+                    {
+                        continue;
+                    }
+
+                    double pa = gx[i] * gy[j];
+                    double pxd = a * dgx[i] * gy[j];
+                    double pyd = a * gx[i] * dgy[j];
+                    double model = a * pa;
+                    double res = d[k] - model;
+
+                    // Inverse-variance weights: sky noise plus the source's own Poisson noise.
+                    double wt = 1.0 / ((sigma * sigma) + (poissonFactor * Math.Max(model, 0.0)));
+                    jaa += wt * pa * pa;
+                    jax += wt * pa * pxd;
+                    jay += wt * pa * pyd;
+                    jxx += wt * pxd * pxd;
+                    jxy += wt * pxd * pyd;
+                    jyy += wt * pyd * pyd;
+                    ra += wt * pa * res;
+                    rx += wt * pxd * res;
+                    ry += wt * pyd * res;
+                }
+            }
+
+            if (!Solve3(jaa, jax, jay, jxx, jxy, jyy, ra, rx, ry, out double da, out double ddx, out double ddy, out c00))
+            {
+                return false;
+            }
+
+            ddx = Math.Clamp(ddx, -0.5, 0.5);
+            ddy = Math.Clamp(ddy, -0.5, 0.5);
+            a += da;
+            xc += ddx;
+            yc += ddy;
+            if (!(a > 0) || Math.Abs(xc - px) > 1.5 || Math.Abs(yc - py) > 1.5)
+            {
+                return false;
+            }
+
+            if (Math.Abs(ddx) < 1e-6 && Math.Abs(ddy) < 1e-6)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Leaves out the pixels whose residual from the fitted PSF stands above the median residual of their usable
+    /// 8-neighbours by more than <paramref name="clipSigma"/> times √(σ² + κ·model + (ε·L)²), L = max(model, median
+    /// neighbour data) (ε = <see cref="ModelTolerance"/>: smooth PSF-model mismatch in cores and wings scales with the
+    /// local light and is not clipped), and refits; per round every pixel above max(clipSigma, half the worst score)
+    /// goes, at most <see cref="MaxClipRounds"/> rounds. A refit that fails, or leaves fewer than 6 pixels, restores the previous
+    /// solution. Returns the number of pixels used.
+    /// </summary>
+    private int ClipOutliers(double[] d, bool[] use, int x0b, int y0b, int w, int h, int px, int py, double sigma,
+        double clipSigma, double[] gx, double[] dgx, double[] gy, double[] dgy, int nUsed,
+        ref double a, ref double xc, ref double yc, ref double c00, out bool clipped)
+    {
+        clipped = false;
+        var r = new double[d.Length];
+        var e = new double[d.Length];
+        var m = new double[d.Length];
+        var trial = new bool[d.Length];
+        Span<double> nbE = stackalloc double[8];
+        Span<double> nbD = stackalloc double[8];
+        for (int round = 0; round < MaxClipRounds; round++)
+        {
+            Profile(x0b, w, xc, gx, dgx);
+            Profile(y0b, h, yc, gy, dgy);
+            for (int j = 0; j < h; j++)
+            {
+                for (int i = 0; i < w; i++)
+                {
+                    int k = (j * w) + i;
+                    m[k] = a * gx[i] * gy[j];
+                    e[k] = d[k] - m[k];
+                }
+            }
+
+            double rMax = 0;
+            for (int j = 0; j < h; j++)
+            {
+                for (int i = 0; i < w; i++)
+                {
+                    int k = (j * w) + i;
+                    r[k] = 0;
+                    // One-sided (artifacts add light; an inflated first fit gives good pixels negative residuals), and
+                    // only pixels at least half-way to the threshold in plain noise units are examined: a pixel below
+                    // that could only pass on neighbours lying systematically under the model, which is a PSF
+                    // mismatch, not an artifact.
+                    double plainVar = (sigma * sigma) + (poissonFactor * Math.Max(m[k], 0.0));
+                    if (!use[k] || !(e[k] > 0.5 * clipSigma * Math.Sqrt(plainVar)))
+                    {
+                        continue;
+                    }
+
+                    // Local contrast: the residual above the median residual of the usable 8-neighbours, against a
+                    // tolerance that follows the local light level (PSF-model mismatch in cores and wings is smooth
+                    // and scales with the light; a cosmic-ray or hot pixel stands out of its neighbourhood).
+                    int nb = 0;
+                    for (int dj = -1; dj <= 1; dj++)
+                    {
+                        for (int di = -1; di <= 1; di++)
+                        {
+                            int ii = i + di, jj = j + dj;
+                            if ((di != 0 || dj != 0) && ii >= 0 && ii < w && jj >= 0 && jj < h && use[(jj * w) + ii])
+                            {
+                                nbE[nb] = e[(jj * w) + ii];
+                                nbD[nb] = d[(jj * w) + ii];
+                                nb++;
+                            }
+                        }
+                    }
+
+                    double medE = 0, level = m[k], varFactor = 1;
+                    if (nb >= 3)
+                    {
+                        medE = Median(nbE[..nb]);
+                        level = Math.Max(level, Median(nbD[..nb]));
+                        varFactor = 1 + (1.57 / nb);
+                    }
+
+                    double tol = ModelTolerance * level;
+                    double v = (plainVar + (tol * tol)) * varFactor;
+                    r[k] = (e[k] - medE) / Math.Sqrt(v);
+                    rMax = Math.Max(rMax, r[k]);
+                }
+            }
+
+            if (!(rMax > clipSigma))
+            {
+                break;
+            }
+
+            double cut = Math.Max(clipSigma, 0.5 * rMax);
+            int left = 0;
+            for (int k = 0; k < d.Length; k++)
+            {
+                trial[k] = use[k] && !(r[k] > cut);
+                left += trial[k] ? 1 : 0;
+            }
+
+            double a1 = a, x1 = xc, y1 = yc;
+            if (left < 6 || !Fit(d, trial, x0b, y0b, w, h, px, py, sigma, gx, dgx, gy, dgy, ref a1, ref x1, ref y1, out double c1)
+                || Math.Abs(x1 - px) > 1.0 || Math.Abs(y1 - py) > 1.0)
+            {
+                break;
+            }
+
+            Array.Copy(trial, use, use.Length);
+            nUsed = left;
+            a = a1;
+            xc = x1;
+            yc = y1;
+            c00 = c1;
+            clipped = true;
+        }
+
+        return nUsed;
+    }
+
+    /// <summary>Median of a few values (sorted in place).</summary>
+    private static double Median(Span<double> v)
+    {
+        for (int i = 1; i < v.Length; i++)
+        {
+            double x = v[i];
+            int j = i - 1;
+            while (j >= 0 && v[j] > x)
+            {
+                v[j + 1] = v[j];
+                j--;
+            }
+
+            v[j + 1] = x;
+        }
+
+        int n = v.Length;
+        return (n & 1) == 1 ? v[n / 2] : 0.5 * (v[(n / 2) - 1] + v[n / 2]);
     }
 
     private static double Intrinsic(double m, double sw2)

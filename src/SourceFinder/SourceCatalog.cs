@@ -18,6 +18,9 @@ public enum SourceQuality
 
     /// <summary>The refined fit did not converge; the position is the starting estimate.</summary>
     FitFailed = 8,
+
+    /// <summary>Refined mode: pixels deviating from the fitted PSF (cosmic-ray hit, hot pixel) were left out of the fit.</summary>
+    PixelsRejected = 16,
 }
 
 /// <summary>

@@ -34,13 +34,24 @@ internal static class TestData
     {
         double s = fwhm / 2.3548200450309493;
         int r = (int)Math.Ceiling(5 * s) + 1;
+        int xa = Math.Max(0, (int)x0 - r), xb = Math.Min(nx - 1, (int)x0 + r);
+        if (xb < xa)
+        {
+            return;
+        }
+
+        var fxs = new double[xb - xa + 1];
+        for (int x = xa; x <= xb; x++)
+        {
+            fxs[x - xa] = Phi((x + 0.5 - x0) / s) - Phi((x - 0.5 - x0) / s);
+        }
+
         for (int y = Math.Max(0, (int)y0 - r); y <= Math.Min(ny - 1, (int)y0 + r); y++)
         {
             double fy = Phi((y + 0.5 - y0) / s) - Phi((y - 0.5 - y0) / s);
-            for (int x = Math.Max(0, (int)x0 - r); x <= Math.Min(nx - 1, (int)x0 + r); x++)
+            for (int x = xa; x <= xb; x++)
             {
-                double fx = Phi((x + 0.5 - x0) / s) - Phi((x - 0.5 - x0) / s);
-                img[(y * nx) + x] += (float)(flux * fx * fy);
+                img[(y * nx) + x] += (float)(flux * fxs[x - xa] * fy);
             }
         }
     }
