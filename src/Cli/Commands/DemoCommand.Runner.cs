@@ -116,20 +116,25 @@ internal static class DemoRunner
         log(string.Create(CultureInfo.InvariantCulture,
             $"[{clock.Elapsed.TotalSeconds:0.0}s] tweakreg aligned {alignedCount}/{aligned.Images.Count} exposures to {aligned.ReferenceName}; {headers}; wrote {written}"));
 
-        // The combine step reads the files TweakReg updated (the corrected WCS is now the primary WCS of every SCI header).
-        var exposures = data.Files.Select(f => Exposure.Load(f)).ToList();
+        // The combine step reads the files TweakReg updated (the corrected WCS is now the primary WCS of every SCI
+        // header), one chip at a time, so the full-size demo stays in bounded memory too.
+        var chipsOnSky = new List<ChipGeometry>();
+        foreach (string f in data.Files)
+        {
+            chipsOnSky.AddRange(Exposure.Load(f, new ExposureLoadOptions { ReadErr = false, ReadDq = false }).Chips.Select(c => new ChipGeometry(c.Wcs, c.Width, c.Height)));
+        }
 
         // One north-up 0.03"/pixel grid covering both filters.
         var gridOptions = new AstroDrizzleOptions { FinalWcs = true, FinalScale = Scale, FinalRot = 0 };
-        OutputGrid shared = OutputGrid.Create(exposures, gridOptions);
+        OutputGrid shared = OutputGrid.Create(chipsOnSky, gridOptions);
         (double cra, double cdec) = shared.Center;
         var filters = new List<DemoFilterFigures>();
         var plots = new List<QaPlot>();
         var products = new List<QaProductRow>();
         foreach (VisitPlan visit in sim.Visits)
         {
-            var idx = Enumerable.Range(0, exposures.Count).Where(i => sim.Exposures[i].Visit == visit).ToList();
-            var set = idx.Select(i => exposures[i]).ToList();
+            var idx = Enumerable.Range(0, data.Files.Count).Where(i => sim.Exposures[i].Visit == visit).ToList();
+            var set = idx.Select(i => data.Files[i]).ToList();
             string name = visit.Filter.Name.ToLowerInvariant();
             AstroDrizzleResult r = AstroDrizzle.Run(set, new AstroDrizzleOptions
             {
@@ -200,10 +205,10 @@ internal static class DemoRunner
 
         var fitted = aligned.Images.Where(a => a.Status == TweakRegStatus.Aligned).ToList();
         double medianRms = Median(fitted.Select(a => a.Fit!.FitRms * frameScale * 1000.0).ToList());
-        var summary = new DemoSummary(Path.GetFullPath(folder), exposures.Count, medianRms, alignedCount, filters, clock.Elapsed.TotalSeconds);
+        var summary = new DemoSummary(Path.GetFullPath(folder), data.Files.Count, medianRms, alignedCount, filters, clock.Elapsed.TotalSeconds);
         var notes = new List<string>
         {
-            string.Create(CultureInfo.InvariantCulture, $"Simulated {exposures.Count} exposures, aligned by tweakreg (rscale, headers updated, shiftfile shifts.txt) with median fit RMS {medianRms:0.00} mas; the first exposure was tied to a Gaia-like catalog of truth stars, grown with each aligned exposure's sources (expand_refcat)."),
+            string.Create(CultureInfo.InvariantCulture, $"Simulated {data.Files.Count} exposures, aligned by tweakreg (rscale, headers updated, shiftfile shifts.txt) with median fit RMS {medianRms:0.00} mas; the first exposure was tied to a Gaia-like catalog of truth stars, grown with each aligned exposure's sources (expand_refcat)."),
         };
         notes.AddRange(filters.Select(FormatFilter));
         if (!cairo)
