@@ -43,8 +43,8 @@ public sealed record CosmicRayTail
 
     /// <summary>
     /// Also test the pixels where the blot is steep (star cores) with a local model of the blot's registration and
-    /// resampling error instead of the derivative term (default false: on the demo it finds a tenth of the cosmic-ray
-    /// pixels left on star cores but flags as many star-core pixels without one, which costs bright-star photometry;
+    /// resampling error instead of the derivative term (default false: on the demo it finds some of the cosmic-ray
+    /// pixels left on star cores but flags more star-core pixels without one, which costs bright-star photometry;
     /// see docs/pipeline.md).
     /// </summary>
     /// <remarks>
