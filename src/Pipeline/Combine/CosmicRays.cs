@@ -43,9 +43,9 @@ public sealed record CosmicRayTail
 
     /// <summary>
     /// Also test the pixels where the blot is steep (star cores) with a local model of the blot's registration and
-    /// resampling error instead of the derivative term (default false: on the demo it finds some of the cosmic-ray
-    /// pixels left on star cores but flags more star-core pixels without one, which costs bright-star photometry;
-    /// see docs/pipeline.md).
+    /// resampling error instead of the derivative term (default false). With AstroDrizzle's minmed the blot is biased
+    /// low at bright-star cores and the test flags star cores without a cosmic ray (bright-star photometry suffers);
+    /// with <see cref="CombineType.Median"/> it finds cosmic rays on star cores without that cost (see docs/pipeline.md).
     /// </summary>
     /// <remarks>
     /// Where deriv exceeds <see cref="CoreMinDeriv"/>·noise, data − blot is fitted, in the 7×7 window around the
@@ -57,8 +57,8 @@ public sealed record CosmicRayTail
     /// </remarks>
     public bool Cores { get; init; }
 
-    /// <summary>Fraction of deriv allowed for the model error of the <see cref="Cores"/> test (default 0.5).</summary>
-    public double CoreScale { get; init; } = 0.5;
+    /// <summary>Fraction of deriv allowed for the model error of the <see cref="Cores"/> test (default 0.3).</summary>
+    public double CoreScale { get; init; } = 0.3;
 
     /// <summary>Pixels with deriv above this many sigmas get the <see cref="Cores"/> test (default 2).</summary>
     public double CoreMinDeriv { get; init; } = 2;
