@@ -470,6 +470,7 @@ internal sealed class KernelJob
         double wbb = dh * dh;
         Span<double> xo = stackalloc double[4];
         Span<double> yo = stackalloc double[4];
+        Span<double> areas = stackalloc double[16];
         int hits = 0;
         bool interiorRow = j > 0 && j < ny - 2;
         for (int i = i0; i <= i1; i++)
@@ -555,16 +556,26 @@ internal sealed class KernelJob
             float d = Data[idx] * Iscale;
             double w = WeightOf(idx) / jaco;
             bool hit = false;
-            for (int jj = minjj; jj <= maxjj; jj++)
+            int nrows = maxjj - minjj + 1;
+            if (nrows > areas.Length)
             {
-                int row = jj * Onx;
-                for (int ii = minii; ii <= maxii; ii++)
+                areas = new double[nrows];
+            }
+
+            // Column by column: each output pixel gets at most one contribution from this input pixel, so the
+            // order among them does not change any result.
+            var quad = new Boxer.Quad(xo, yo);
+            Span<double> col = areas[..nrows];
+            for (int ii = minii; ii <= maxii; ii++)
+            {
+                Boxer.Column(ii, minjj, quad, col);
+                for (int r = 0; r < nrows; r++)
                 {
-                    double dover = Boxer.Area(ii, jj, xo, yo);
+                    double dover = col[r];
                     if (dover != 0.0)
                     {
                         hit = true;
-                        Deposit(row + ii, d, (float)(dover * w), idx);
+                        Deposit(((minjj + r) * Onx) + ii, d, (float)(dover * w), idx);
                     }
                 }
             }
