@@ -1,10 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TweakDrizzle.Resample;
 
 /// <summary>Everything one add-image pass needs; the kernels run on a band of input rows at a time.</summary>
-internal sealed class KernelJob
+internal sealed partial class KernelJob
 {
     public required float[] Data { get; init; }
 
@@ -60,6 +61,18 @@ internal sealed class KernelJob
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Nint(double x)
     {
+        if (Sse41.IsSupported)
+        {
+            // Branch-free (the rounding direction is data-dependent and mispredicts): t + (f >= 0.5) - (f <= -0.5).
+            Vector128<double> vx = Vector128.CreateScalarUnsafe(x);
+            Vector128<double> vt = Sse41.RoundToZeroScalar(vx);
+            Vector128<double> vf = vx - vt;
+            Vector128<double> one = Vector128.CreateScalarUnsafe(1.0);
+            Vector128<double> up = Sse2.CompareScalarGreaterThanOrEqual(vf, Vector128.CreateScalarUnsafe(0.5)) & one;
+            Vector128<double> dn = Sse2.CompareScalarLessThanOrEqual(vf, Vector128.CreateScalarUnsafe(-0.5)) & one;
+            return Sse2.AddScalar(vt, Sse2.SubtractScalar(up, dn)).ToScalar();
+        }
+
         double t = Math.Truncate(x);
         double f = x - t;
         return f >= 0.5 ? t + 1.0 : f <= -0.5 ? t - 1.0 : t;
@@ -195,6 +208,7 @@ internal sealed class KernelJob
     public void RunRows(int j0, int j1, out long nmiss, out long nskip)
     {
         var hits = new int[j1 - j0 + 1];
+        bool avx512 = UseAvx512;
         for (int i0 = Xmin; i0 <= Xmax; i0 += BlockWidth)
         {
             int i1 = Math.Min(i0 + BlockWidth - 1, Xmax);
@@ -203,10 +217,10 @@ internal sealed class KernelJob
                 hits[j - j0] += Kernel switch
                 {
                     DrizzleKernel.Point => RowPoint(j, i0, i1),
-                    DrizzleKernel.Turbo => RowTurbo(j, i0, i1),
-                    DrizzleKernel.Gaussian => RowGaussian(j, i0, i1),
-                    DrizzleKernel.Lanczos2 => RowLanczos(j, i0, i1, 2),
-                    DrizzleKernel.Lanczos3 => RowLanczos(j, i0, i1, 3),
+                    DrizzleKernel.Turbo => avx512 ? RowTurboAvx512(j, i0, i1) : RowTurbo(j, i0, i1),
+                    DrizzleKernel.Gaussian => avx512 ? RowGaussianAvx512(j, i0, i1) : RowGaussian(j, i0, i1),
+                    DrizzleKernel.Lanczos2 => avx512 ? RowLanczosAvx512(j, i0, i1, 2) : RowLanczos(j, i0, i1, 2),
+                    DrizzleKernel.Lanczos3 => avx512 ? RowLanczosAvx512(j, i0, i1, 3) : RowLanczos(j, i0, i1, 3),
                     _ => RowSquare(j, i0, i1),
                 };
             }
