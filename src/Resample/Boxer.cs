@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace TweakDrizzle.Resample;
 
@@ -124,6 +125,120 @@ internal static class Boxer
             double a3 = Term(e3, bottom, top, px3, py3, px0, py0);
             areas[r] = a0 + a1 + a2 + a3;
         }
+    }
+
+    /// <summary>
+    /// <see cref="Column"/> with 4 rows per step in the lanes of a vector: for each edge active in the column, the
+    /// branch-free vector form of <see cref="SgArea"/> (every case computed, the right one selected: the same IEEE
+    /// operations per lane as the scalar code), summed over the edges in <see cref="Area"/>'s order.
+    /// <paramref name="areas"/> must be a multiple of 4 long (rows beyond the wanted ones are computed and ignored).
+    /// </summary>
+    public static void ColumnVector(int ii, int jj0, in Quad q, Span<double> areas)
+    {
+        double ox = ii - 0.5;
+        ReadOnlySpan<double> x = q.X;
+        ReadOnlySpan<double> y = q.Y;
+        double px0 = x[0] - ox, px1 = x[1] - ox, px2 = x[2] - ox, px3 = x[3] - ox;
+        var rowOffset = Vector256.Create(0.0, 1.0, 2.0, 3.0);
+        for (int r = 0; r < areas.Length; r += 4)
+        {
+            // bottom = jj - 0.5 per lane, exactly as the scalar code (small integers and halves are exact).
+            Vector256<double> bottom = (Vector256.Create((double)(jj0 + r)) + rowOffset) - Vector256.Create(0.5);
+            Vector256<double> py0 = Vector256.Create(y[0]) - bottom;
+            Vector256<double> py1 = Vector256.Create(y[1]) - bottom;
+            Vector256<double> py2 = Vector256.Create(y[2]) - bottom;
+            Vector256<double> py3 = Vector256.Create(y[3]) - bottom;
+            Vector256<double> acc = Vector256<double>.Zero;
+            acc += SgAreaRows(px0, py0, px1, py1);
+            acc += SgAreaRows(px1, py1, px2, py2);
+            acc += SgAreaRows(px2, py2, px3, py3);
+            acc += SgAreaRows(px3, py3, px0, py0);
+            acc.CopyTo(areas.Slice(r, 4));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Area"/> of output pixels (<paramref name="ii"/>, <paramref name="jj0"/> + lane) for the 4 lanes,
+    /// bit-identical (see <see cref="ColumnVector"/>). The quadrilateral (x, y) has 4 corners.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Rows4(int ii, int jj0, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        double ox = ii - 0.5;
+        double px0 = x[0] - ox, px1 = x[1] - ox, px2 = x[2] - ox, px3 = x[3] - ox;
+        Vector256<double> bottom = (Vector256.Create((double)jj0) + Vector256.Create(0.0, 1.0, 2.0, 3.0)) - Vector256.Create(0.5);
+        Vector256<double> py0 = Vector256.Create(y[0]) - bottom;
+        Vector256<double> py1 = Vector256.Create(y[1]) - bottom;
+        Vector256<double> py2 = Vector256.Create(y[2]) - bottom;
+        Vector256<double> py3 = Vector256.Create(y[3]) - bottom;
+        Vector256<double> acc = Vector256<double>.Zero;
+        acc += SgAreaRows(px0, py0, px1, py1);
+        acc += SgAreaRows(px1, py1, px2, py2);
+        acc += SgAreaRows(px2, py2, px3, py3);
+        acc += SgAreaRows(px3, py3, px0, py0);
+        return acc;
+    }
+
+    /// <summary>Vector <see cref="SgArea"/> for one edge whose x ends are shared by all lanes (one row per lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> SgAreaRows(double x1, Vector256<double> y1, double x2, Vector256<double> y2)
+    {
+        double dx = x2 - x1;
+        if (dx == 0.0)
+        {
+            return Vector256<double>.Zero;
+        }
+
+        double sgn, xlo, xhi;
+        if (dx < 0.0)
+        {
+            sgn = -1.0;
+            xlo = x2;
+            xhi = x1;
+        }
+        else
+        {
+            sgn = 1.0;
+            xlo = x1;
+            xhi = x2;
+        }
+
+        if (xlo >= 1.0 || xhi <= 0.0)
+        {
+            return Vector256<double>.Zero;
+        }
+
+        xlo = Math.Max(xlo, 0.0);
+        xhi = Math.Min(xhi, 1.0);
+        var zero = Vector256<double>.Zero;
+        var one = Vector256.Create(1.0);
+        var vxlo = Vector256.Create(xlo);
+        var vxhi = Vector256.Create(xhi);
+        Vector256<double> dy = y2 - y1;
+        Vector256<double> slope = dy / Vector256.Create(dx);
+        Vector256<double> ylo = y1 + (slope * Vector256.Create(xlo - x1));
+        Vector256<double> yhi = y1 + (slope * Vector256.Create(xhi - x1));
+        Vector256<double> below = Vector256.LessThanOrEqual(ylo, zero) & Vector256.LessThanOrEqual(yhi, zero);
+        Vector256<double> above = Vector256.GreaterThanOrEqual(ylo, one) & Vector256.GreaterThanOrEqual(yhi, one);
+        Vector256<double> det = (Vector256.Create(x1) * y2) - (y1 * Vector256.Create(x2));
+        Vector256<double> cut = det / dy;
+        Vector256<double> loNeg = Vector256.LessThan(ylo, zero);
+        Vector256<double> hiNeg = Vector256.LessThan(yhi, zero);
+        Vector256<double> yl = Vector256.ConditionalSelect(loNeg, zero, ylo);
+        Vector256<double> xl = Vector256.ConditionalSelect(loNeg, cut, vxlo);
+        Vector256<double> yh = Vector256.ConditionalSelect(hiNeg, zero, yhi);
+        Vector256<double> xh = Vector256.ConditionalSelect(hiNeg, cut, vxhi);
+        Vector256<double> xt = (Vector256.Create(dx) + det) / dy;
+        var half = Vector256.Create(0.5);
+        var vs = Vector256.Create(sgn);
+        Vector256<double> caseA = Vector256.Create(sgn * 0.5) * (xh - xl) * (yh + yl);
+        Vector256<double> caseB = vs * ((half * (xt - xl) * (one + yl)) + xh - xt);
+        Vector256<double> caseC = vs * ((half * (xh - xt) * (one + yh)) + xt - xl);
+        Vector256<double> loIn = Vector256.LessThanOrEqual(yl, one);
+        Vector256<double> hiIn = Vector256.LessThanOrEqual(yh, one);
+        Vector256<double> partial = Vector256.ConditionalSelect(loIn, Vector256.ConditionalSelect(hiIn, caseA, caseB), caseC);
+        Vector256<double> full = Vector256.Create(sgn * (xhi - xlo));
+        return Vector256.ConditionalSelect(below, zero, Vector256.ConditionalSelect(above, full, partial));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -68,6 +68,7 @@ internal sealed partial class KernelJob
             for (int i = i0; i <= i1; i++)
             {
                 int idx = (j * nx) + i;
+                Prefetch(pImg, pWht, pCtx, j, i, i0, i1, 1, 0);
                 double ox = mx[idx] - X0;
                 double oy = my[idx] - Y0;
                 if (double.IsNaN(ox) || double.IsNaN(oy))
@@ -160,6 +161,7 @@ internal sealed partial class KernelJob
             for (int i = i0; i <= i1; i++)
             {
                 int idx = (j * nx) + i;
+                Prefetch(pImg, pWht, pCtx, j, i, i0, i1, 2, 2);
                 double ox = mx[idx] - X0;
                 double oy = my[idx] - Y0;
                 if (double.IsNaN(ox) || double.IsNaN(oy))
@@ -306,5 +308,125 @@ internal sealed partial class KernelJob
         }
 
         return hits;
+    }
+    /// <summary>
+    /// Deposits a square-kernel footprint of up to 4x4 output pixels starting at output index <paramref name="o"/>:
+    /// <paramref name="c0"/>..<paramref name="c3"/> are the overlaps of columns 0..3 (rows in lanes). Per pixel this is
+    /// the scalar code's <c>if (dover != 0) Deposit(o, d, (float)(dover * w))</c>. Returns whether any overlap of the
+    /// first <paramref name="nrows"/> rows was non-zero (a hit).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private unsafe bool DepositSquare4x4(float* pImg, float* pWht, int* pCtx, int o, int nrows, Vector256<double> c0, Vector256<double> c1, Vector256<double> c2, Vector256<double> c3, float d, double w)
+    {
+        Vector256<double> t0 = Avx.UnpackLow(c0, c1);
+        Vector256<double> t1 = Avx.UnpackHigh(c0, c1);
+        Vector256<double> t2 = Avx.UnpackLow(c2, c3);
+        Vector256<double> t3 = Avx.UnpackHigh(c2, c3);
+        Vector256<double> r0 = Avx.Permute2x128(t0, t2, 0x20);
+        Vector256<double> r1 = Avx.Permute2x128(t1, t3, 0x20);
+        Vector256<double> r2 = Avx.Permute2x128(t0, t2, 0x31);
+        Vector256<double> r3 = Avx.Permute2x128(t1, t3, 0x31);
+        var vw = Vector256.Create(w);
+        var vd = Vector128.Create(d);
+        var bit = Vector128.Create(CtxBit);
+        int onx = Onx;
+        Vector256<double> any = Vector256<double>.Zero;
+        bool zeroed = false;
+        for (int r = 0; r < nrows; r++)
+        {
+            Vector256<double> dover = r switch { 0 => r0, 1 => r1, 2 => r2, _ => r3 };
+            Vector256<double> nonZero = ~Vector256.Equals(dover, Vector256<double>.Zero);
+            any |= nonZero;
+            Vector128<float> dow = Avx.ConvertToVector128Single(nonZero & (dover * vw));
+            int p = o + (r * onx);
+            zeroed |= Chunk4(pImg + p, pWht + p, pCtx == null ? null : pCtx + p, bit, dow, vd);
+        }
+
+        if (zeroed)
+        {
+            ZeroedWeight = true;
+        }
+
+        return any != Vector256<double>.Zero;
+    }
+
+    /// <summary><see cref="Chunk8"/> for 4 pixels; a lane is active where its weight is non-zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe bool Chunk4(float* img, float* wht, int* ctx, Vector128<int> bit, Vector128<float> dow, Vector128<float> vd)
+    {
+        Vector128<float> active = ~Vector128.Equals(dow, Vector128<float>.Zero);
+        Vector128<float> vimg = Avx512F.VL.MaskLoad(img, active, Vector128<float>.Zero);
+        Vector128<float> vvc = Avx512F.VL.MaskLoad(wht, active, Vector128<float>.Zero);
+        Vector256<double> vpd = Avx.ConvertToVector256Double(vvc) + Avx.ConvertToVector256Double(dow);
+        Vector128<float> num = (vimg * vvc) + (dow * vd);
+        Vector256<double> q = Avx.ConvertToVector256Double(num) / vpd;
+        Vector128<float> avg = Avx.ConvertToVector128Single(q);
+        Vector128<float> newWht = Avx.ConvertToVector128Single(vpd);
+        Vector128<float> fresh = Vector128.Equals(vvc, Vector128<float>.Zero);
+        Avx512F.VL.MaskStore(img, active, Vector128.ConditionalSelect(fresh, vd, avg));
+        Avx512F.VL.MaskStore(wht, active, newWht);
+        if (ctx != null)
+        {
+            Vector128<int> positive = Vector128.GreaterThan(dow, Vector128<float>.Zero).AsInt32();
+            Vector128<int> vctx = Avx512F.VL.MaskLoad(ctx, positive, Vector128<int>.Zero);
+            Avx512F.VL.MaskStore(ctx, positive, vctx | bit);
+        }
+
+        return (active & Vector128.Equals(newWht, Vector128<float>.Zero)) != Vector128<float>.Zero;
+    }
+    /// <summary>How many input pixels ahead the output footprint is prefetched.</summary>
+    private const int PrefetchAhead = 8;
+
+    /// <summary>
+    /// Prefetches the output lines (img, wht, ctx) around the mapped centre of the input pixel
+    /// <see cref="PrefetchAhead"/> pixels further along the traversal (same row of the block, or the start of the next
+    /// row): rows ±<paramref name="rowsHalf"/>, columns at ±<paramref name="colsHalf"/>. First touches of output lines
+    /// otherwise stall on memory. Only reads the pixmap; prefetches never fault and change no result.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private unsafe void Prefetch(float* img, float* wht, int* ctx, int j, int i, int i0, int i1, int rowsHalf, int colsHalf)
+    {
+        int t = i + PrefetchAhead;
+        int jt = j;
+        if (t > i1)
+        {
+            t = i0 + (t - i1 - 1);
+            jt = j + 1;
+            if (jt >= Map.Height || t > i1)
+            {
+                return;
+            }
+        }
+
+        int k = (jt * Map.Width) + t;
+        double x = Map.X[k] - X0;
+        double y = Map.Y[k] - Y0;
+        if (!(x >= colsHalf && x <= Onx - 1 - colsHalf && y >= rowsHalf && y <= Ony - 1 - rowsHalf))
+        {
+            return;
+        }
+
+        int o = ((((int)(y + 0.5)) - rowsHalf) * Onx) + (int)(x + 0.5);
+        for (int r = -rowsHalf; r <= rowsHalf; r++)
+        {
+            Sse.Prefetch0(img + o - colsHalf);
+            Sse.Prefetch0(wht + o - colsHalf);
+            if (ctx != null)
+            {
+                Sse.Prefetch0(ctx + o - colsHalf);
+            }
+
+            if (colsHalf > 0)
+            {
+                Sse.Prefetch0(img + o + colsHalf);
+                Sse.Prefetch0(wht + o + colsHalf);
+                if (ctx != null)
+                {
+                    Sse.Prefetch0(ctx + o + colsHalf);
+                }
+            }
+
+            o += Onx;
+        }
     }
 }

@@ -471,8 +471,18 @@ internal sealed partial class KernelJob
         return hits;
     }
 
-    private int RowSquare(int j, int i0, int i1)
+    private unsafe int RowSquare(int j, int i0, int i1)
     {
+        fixed (float* pImg = OutImg, pWht = OutWht)
+        fixed (int* pCtx = CtxPlane)
+        {
+            return RowSquare(j, i0, i1, pImg, pWht, pCtx);
+        }
+    }
+
+    private unsafe int RowSquare(int j, int i0, int i1, float* pImg, float* pWht, int* pCtx)
+    {
+        bool avx512 = UseAvx512 && Avx.IsSupported;
         int nx = Map.Width;
         int ny = Map.Height;
         double[] mx = Map.X;
@@ -485,11 +495,17 @@ internal sealed partial class KernelJob
         Span<double> xo = stackalloc double[4];
         Span<double> yo = stackalloc double[4];
         Span<double> areas = stackalloc double[16];
+        bool vectorColumns = Vector256.IsHardwareAccelerated;
         int hits = 0;
         bool interiorRow = j > 0 && j < ny - 2;
         for (int i = i0; i <= i1; i++)
         {
             int idx = (j * nx) + i;
+            if (avx512)
+            {
+                Prefetch(pImg, pWht, pCtx, j, i, i0, i1, 1, 1);
+            }
+
             if (interiorRow && i > 0 && i < nx - 2)
             {
                 // Corners (i-h, j+h), (i+h, j+h), (i+h, j-h), (i-h, j-h): bilinear on the 3x3 neighbourhood.
@@ -571,18 +587,43 @@ internal sealed partial class KernelJob
             double w = WeightOf(idx) / jaco;
             bool hit = false;
             int nrows = maxjj - minjj + 1;
-            if (nrows > areas.Length)
+            int padded = (nrows + 3) & ~3;
+            if (padded > areas.Length)
             {
-                areas = new double[nrows];
+                areas = new double[padded];
+            }
+
+            if (avx512 && nrows <= 4 && maxii - minii < 4)
+            {
+                // The whole footprint in one 4x4 block: coverage column by column (rows in lanes), transposed,
+                // then deposited row by row with masked 4-lane stores.
+                Vector256<double> c0 = Boxer.Rows4(minii, minjj, xo, yo);
+                Vector256<double> c1 = minii + 1 <= maxii ? Boxer.Rows4(minii + 1, minjj, xo, yo) : Vector256<double>.Zero;
+                Vector256<double> c2 = minii + 2 <= maxii ? Boxer.Rows4(minii + 2, minjj, xo, yo) : Vector256<double>.Zero;
+                Vector256<double> c3 = minii + 3 <= maxii ? Boxer.Rows4(minii + 3, minjj, xo, yo) : Vector256<double>.Zero;
+                if (DepositSquare4x4(pImg, pWht, pCtx, (minjj * Onx) + minii, nrows, c0, c1, c2, c3, d, w))
+                {
+                    hits++;
+                }
+
+                continue;
             }
 
             // Column by column: each output pixel gets at most one contribution from this input pixel, so the
             // order among them does not change any result.
             var quad = new Boxer.Quad(xo, yo);
-            Span<double> col = areas[..nrows];
+            Span<double> col = areas[..(vectorColumns ? padded : nrows)];
             for (int ii = minii; ii <= maxii; ii++)
             {
-                Boxer.Column(ii, minjj, quad, col);
+                if (vectorColumns)
+                {
+                    Boxer.ColumnVector(ii, minjj, quad, col);
+                }
+                else
+                {
+                    Boxer.Column(ii, minjj, quad, col);
+                }
+
                 for (int r = 0; r < nrows; r++)
                 {
                     double dover = col[r];
