@@ -158,25 +158,49 @@ internal static class Boxer
     }
 
     /// <summary>
-    /// <see cref="Area"/> of output pixels (<paramref name="ii"/>, <paramref name="jj0"/> + lane) for the 4 lanes,
-    /// bit-identical (see <see cref="ColumnVector"/>). The quadrilateral (x, y) has 4 corners.
+    /// <see cref="Area"/> of output pixels (<paramref name="ii"/>, jj0 + lane) for the 4 lanes, bit-identical (see
+    /// <see cref="ColumnVector"/>). <paramref name="x"/>: the 4 corners' x; <paramref name="ys"/>: their y relative to
+    /// rows jj0 .. jj0 + 3.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Rows4(int ii, int jj0, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    public static Vector256<double> Rows4(int ii, ReadOnlySpan<double> x, in RowsY ys)
     {
         double ox = ii - 0.5;
         double px0 = x[0] - ox, px1 = x[1] - ox, px2 = x[2] - ox, px3 = x[3] - ox;
-        Vector256<double> bottom = (Vector256.Create((double)jj0) + Vector256.Create(0.0, 1.0, 2.0, 3.0)) - Vector256.Create(0.5);
-        Vector256<double> py0 = Vector256.Create(y[0]) - bottom;
-        Vector256<double> py1 = Vector256.Create(y[1]) - bottom;
-        Vector256<double> py2 = Vector256.Create(y[2]) - bottom;
-        Vector256<double> py3 = Vector256.Create(y[3]) - bottom;
+        Vector256<double> py0 = ys.Py0, py1 = ys.Py1, py2 = ys.Py2, py3 = ys.Py3;
         Vector256<double> acc = Vector256<double>.Zero;
         acc += SgAreaRows(px0, py0, px1, py1);
         acc += SgAreaRows(px1, py1, px2, py2);
         acc += SgAreaRows(px2, py2, px3, py3);
         acc += SgAreaRows(px3, py3, px0, py0);
         return acc;
+    }
+
+    /// <summary>The corners' y relative to the bottoms of 4 consecutive output rows (shared by every column).</summary>
+    public readonly struct RowsY
+    {
+        /// <summary>Relative y of the 4 corners for rows <paramref name="jj0"/> .. <paramref name="jj0"/> + 3.</summary>
+        public RowsY(int jj0, ReadOnlySpan<double> y)
+        {
+            // bottom = jj - 0.5 per lane, exactly as the scalar code (small integers and halves are exact).
+            Vector256<double> bottom = (Vector256.Create((double)jj0) + Vector256.Create(0.0, 1.0, 2.0, 3.0)) - Vector256.Create(0.5);
+            Py0 = Vector256.Create(y[0]) - bottom;
+            Py1 = Vector256.Create(y[1]) - bottom;
+            Py2 = Vector256.Create(y[2]) - bottom;
+            Py3 = Vector256.Create(y[3]) - bottom;
+        }
+
+        /// <summary>Corner 0.</summary>
+        public Vector256<double> Py0 { get; }
+
+        /// <summary>Corner 1.</summary>
+        public Vector256<double> Py1 { get; }
+
+        /// <summary>Corner 2.</summary>
+        public Vector256<double> Py2 { get; }
+
+        /// <summary>Corner 3.</summary>
+        public Vector256<double> Py3 { get; }
     }
 
     /// <summary>Vector <see cref="SgArea"/> for one edge whose x ends are shared by all lanes (one row per lane).</summary>

@@ -597,10 +597,11 @@ internal sealed partial class KernelJob
             {
                 // The whole footprint in one 4x4 block: coverage column by column (rows in lanes), transposed,
                 // then deposited row by row with masked 4-lane stores.
-                Vector256<double> c0 = Boxer.Rows4(minii, minjj, xo, yo);
-                Vector256<double> c1 = minii + 1 <= maxii ? Boxer.Rows4(minii + 1, minjj, xo, yo) : Vector256<double>.Zero;
-                Vector256<double> c2 = minii + 2 <= maxii ? Boxer.Rows4(minii + 2, minjj, xo, yo) : Vector256<double>.Zero;
-                Vector256<double> c3 = minii + 3 <= maxii ? Boxer.Rows4(minii + 3, minjj, xo, yo) : Vector256<double>.Zero;
+                var ys = new Boxer.RowsY(minjj, yo);
+                Vector256<double> c0 = Boxer.Rows4(minii, xo, ys);
+                Vector256<double> c1 = minii + 1 <= maxii ? Boxer.Rows4(minii + 1, xo, ys) : Vector256<double>.Zero;
+                Vector256<double> c2 = minii + 2 <= maxii ? Boxer.Rows4(minii + 2, xo, ys) : Vector256<double>.Zero;
+                Vector256<double> c3 = minii + 3 <= maxii ? Boxer.Rows4(minii + 3, xo, ys) : Vector256<double>.Zero;
                 if (DepositSquare4x4(pImg, pWht, pCtx, (minjj * Onx) + minii, nrows, c0, c1, c2, c3, d, w))
                 {
                     hits++;
