@@ -242,33 +242,43 @@ internal sealed partial class KernelJob
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private float WeightOf(int idx) => Weights is null ? WtScale : Weights[idx] * WtScale;
 
-    private int RowPoint(int j, int i0, int i1)
+    private unsafe int RowPoint(int j, int i0, int i1)
     {
         int nx = Map.Width;
         double[] mx = Map.X;
         double[] my = Map.Y;
         int hits = 0;
-        for (int i = i0; i <= i1; i++)
+        bool prefetch = Sse.IsSupported;
+        fixed (float* pImg = OutImg, pWht = OutWht)
+        fixed (int* pCtx = CtxPlane)
         {
-            int idx = (j * nx) + i;
-            double ox = mx[idx] - X0;
-            double oy = my[idx] - Y0;
-            if (!(ox > -1.0 && ox < Onx + 1.0 && oy > -1.0 && oy < Ony + 1.0))
+            for (int i = i0; i <= i1; i++)
             {
-                continue;
-            }
+                int idx = (j * nx) + i;
+                if (prefetch)
+                {
+                    Prefetch(pImg, pWht, pCtx, j, i, i0, i1, 0, 0);
+                }
 
-            int ii = (int)Nint(ox);
-            int jj = (int)Nint(oy);
-            if (ii < 0 || ii >= Onx || jj < 0 || jj >= Ony)
-            {
-                continue;
-            }
+                double ox = mx[idx] - X0;
+                double oy = my[idx] - Y0;
+                if (!(ox > -1.0 && ox < Onx + 1.0 && oy > -1.0 && oy < Ony + 1.0))
+                {
+                    continue;
+                }
 
-            hits++;
-            float d = Data[idx] * Iscale;
-            float dow = WeightOf(idx);
-            Deposit((jj * Onx) + ii, d, dow, idx);
+                int ii = (int)Nint(ox);
+                int jj = (int)Nint(oy);
+                if (ii < 0 || ii >= Onx || jj < 0 || jj >= Ony)
+                {
+                    continue;
+                }
+
+                hits++;
+                float d = Data[idx] * Iscale;
+                float dow = WeightOf(idx);
+                Deposit((jj * Onx) + ii, d, dow, idx);
+            }
         }
 
         return hits;
