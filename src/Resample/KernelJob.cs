@@ -1,10 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TweakDrizzle.Resample;
 
 /// <summary>Everything one add-image pass needs; the kernels run on a band of input rows at a time.</summary>
-internal sealed class KernelJob
+internal sealed partial class KernelJob
 {
     public required float[] Data { get; init; }
 
@@ -60,6 +61,18 @@ internal sealed class KernelJob
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Nint(double x)
     {
+        if (Sse41.IsSupported)
+        {
+            // Branch-free (the rounding direction is data-dependent and mispredicts): t + (f >= 0.5) - (f <= -0.5).
+            Vector128<double> vx = Vector128.CreateScalarUnsafe(x);
+            Vector128<double> vt = Sse41.RoundToZeroScalar(vx);
+            Vector128<double> vf = vx - vt;
+            Vector128<double> one = Vector128.CreateScalarUnsafe(1.0);
+            Vector128<double> up = Sse2.CompareScalarGreaterThanOrEqual(vf, Vector128.CreateScalarUnsafe(0.5)) & one;
+            Vector128<double> dn = Sse2.CompareScalarLessThanOrEqual(vf, Vector128.CreateScalarUnsafe(-0.5)) & one;
+            return Sse2.AddScalar(vt, Sse2.SubtractScalar(up, dn)).ToScalar();
+        }
+
         double t = Math.Truncate(x);
         double f = x - t;
         return f >= 0.5 ? t + 1.0 : f <= -0.5 ? t - 1.0 : t;
@@ -195,6 +208,7 @@ internal sealed class KernelJob
     public void RunRows(int j0, int j1, out long nmiss, out long nskip)
     {
         var hits = new int[j1 - j0 + 1];
+        bool avx512 = UseAvx512;
         for (int i0 = Xmin; i0 <= Xmax; i0 += BlockWidth)
         {
             int i1 = Math.Min(i0 + BlockWidth - 1, Xmax);
@@ -203,10 +217,10 @@ internal sealed class KernelJob
                 hits[j - j0] += Kernel switch
                 {
                     DrizzleKernel.Point => RowPoint(j, i0, i1),
-                    DrizzleKernel.Turbo => RowTurbo(j, i0, i1),
-                    DrizzleKernel.Gaussian => RowGaussian(j, i0, i1),
-                    DrizzleKernel.Lanczos2 => RowLanczos(j, i0, i1, 2),
-                    DrizzleKernel.Lanczos3 => RowLanczos(j, i0, i1, 3),
+                    DrizzleKernel.Turbo => avx512 ? RowTurboAvx512(j, i0, i1) : RowTurbo(j, i0, i1),
+                    DrizzleKernel.Gaussian => avx512 ? RowGaussianAvx512(j, i0, i1) : RowGaussian(j, i0, i1),
+                    DrizzleKernel.Lanczos2 => avx512 ? RowLanczosAvx512(j, i0, i1, 2) : RowLanczos(j, i0, i1, 2),
+                    DrizzleKernel.Lanczos3 => avx512 ? RowLanczosAvx512(j, i0, i1, 3) : RowLanczos(j, i0, i1, 3),
                     _ => RowSquare(j, i0, i1),
                 };
             }
@@ -228,33 +242,43 @@ internal sealed class KernelJob
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private float WeightOf(int idx) => Weights is null ? WtScale : Weights[idx] * WtScale;
 
-    private int RowPoint(int j, int i0, int i1)
+    private unsafe int RowPoint(int j, int i0, int i1)
     {
         int nx = Map.Width;
         double[] mx = Map.X;
         double[] my = Map.Y;
         int hits = 0;
-        for (int i = i0; i <= i1; i++)
+        bool prefetch = Sse.IsSupported;
+        fixed (float* pImg = OutImg, pWht = OutWht)
+        fixed (int* pCtx = CtxPlane)
         {
-            int idx = (j * nx) + i;
-            double ox = mx[idx] - X0;
-            double oy = my[idx] - Y0;
-            if (!(ox > -1.0 && ox < Onx + 1.0 && oy > -1.0 && oy < Ony + 1.0))
+            for (int i = i0; i <= i1; i++)
             {
-                continue;
-            }
+                int idx = (j * nx) + i;
+                if (prefetch)
+                {
+                    Prefetch(pImg, pWht, pCtx, j, i, i0, i1, 0, 0);
+                }
 
-            int ii = (int)Nint(ox);
-            int jj = (int)Nint(oy);
-            if (ii < 0 || ii >= Onx || jj < 0 || jj >= Ony)
-            {
-                continue;
-            }
+                double ox = mx[idx] - X0;
+                double oy = my[idx] - Y0;
+                if (!(ox > -1.0 && ox < Onx + 1.0 && oy > -1.0 && oy < Ony + 1.0))
+                {
+                    continue;
+                }
 
-            hits++;
-            float d = Data[idx] * Iscale;
-            float dow = WeightOf(idx);
-            Deposit((jj * Onx) + ii, d, dow, idx);
+                int ii = (int)Nint(ox);
+                int jj = (int)Nint(oy);
+                if (ii < 0 || ii >= Onx || jj < 0 || jj >= Ony)
+                {
+                    continue;
+                }
+
+                hits++;
+                float d = Data[idx] * Iscale;
+                float dow = WeightOf(idx);
+                Deposit((jj * Onx) + ii, d, dow, idx);
+            }
         }
 
         return hits;
@@ -457,8 +481,18 @@ internal sealed class KernelJob
         return hits;
     }
 
-    private int RowSquare(int j, int i0, int i1)
+    private unsafe int RowSquare(int j, int i0, int i1)
     {
+        fixed (float* pImg = OutImg, pWht = OutWht)
+        fixed (int* pCtx = CtxPlane)
+        {
+            return RowSquare(j, i0, i1, pImg, pWht, pCtx);
+        }
+    }
+
+    private unsafe int RowSquare(int j, int i0, int i1, float* pImg, float* pWht, int* pCtx)
+    {
+        bool avx512 = UseAvx512 && Avx.IsSupported;
         int nx = Map.Width;
         int ny = Map.Height;
         double[] mx = Map.X;
@@ -470,11 +504,18 @@ internal sealed class KernelJob
         double wbb = dh * dh;
         Span<double> xo = stackalloc double[4];
         Span<double> yo = stackalloc double[4];
+        Span<double> areas = stackalloc double[16];
+        bool vectorColumns = Vector256.IsHardwareAccelerated;
         int hits = 0;
         bool interiorRow = j > 0 && j < ny - 2;
         for (int i = i0; i <= i1; i++)
         {
             int idx = (j * nx) + i;
+            if (avx512)
+            {
+                Prefetch(pImg, pWht, pCtx, j, i, i0, i1, 1, 1);
+            }
+
             if (interiorRow && i > 0 && i < nx - 2)
             {
                 // Corners (i-h, j+h), (i+h, j+h), (i+h, j-h), (i-h, j-h): bilinear on the 3x3 neighbourhood.
@@ -555,16 +596,52 @@ internal sealed class KernelJob
             float d = Data[idx] * Iscale;
             double w = WeightOf(idx) / jaco;
             bool hit = false;
-            for (int jj = minjj; jj <= maxjj; jj++)
+            int nrows = maxjj - minjj + 1;
+            int padded = (nrows + 3) & ~3;
+            if (padded > areas.Length)
             {
-                int row = jj * Onx;
-                for (int ii = minii; ii <= maxii; ii++)
+                areas = new double[padded];
+            }
+
+            if (avx512 && nrows <= 4 && maxii - minii < 4)
+            {
+                // The whole footprint in one 4x4 block: coverage column by column (rows in lanes), transposed,
+                // then deposited row by row with masked 4-lane stores.
+                var ys = new Boxer.RowsY(minjj, yo);
+                Vector256<double> c0 = Boxer.Rows4(minii, xo, ys);
+                Vector256<double> c1 = minii + 1 <= maxii ? Boxer.Rows4(minii + 1, xo, ys) : Vector256<double>.Zero;
+                Vector256<double> c2 = minii + 2 <= maxii ? Boxer.Rows4(minii + 2, xo, ys) : Vector256<double>.Zero;
+                Vector256<double> c3 = minii + 3 <= maxii ? Boxer.Rows4(minii + 3, xo, ys) : Vector256<double>.Zero;
+                if (DepositSquare4x4(pImg, pWht, pCtx, (minjj * Onx) + minii, nrows, c0, c1, c2, c3, d, w))
                 {
-                    double dover = Boxer.Area(ii, jj, xo, yo);
+                    hits++;
+                }
+
+                continue;
+            }
+
+            // Column by column: each output pixel gets at most one contribution from this input pixel, so the
+            // order among them does not change any result.
+            var quad = new Boxer.Quad(xo, yo);
+            Span<double> col = areas[..(vectorColumns ? padded : nrows)];
+            for (int ii = minii; ii <= maxii; ii++)
+            {
+                if (vectorColumns)
+                {
+                    Boxer.ColumnVector(ii, minjj, quad, col);
+                }
+                else
+                {
+                    Boxer.Column(ii, minjj, quad, col);
+                }
+
+                for (int r = 0; r < nrows; r++)
+                {
+                    double dover = col[r];
                     if (dover != 0.0)
                     {
                         hit = true;
-                        Deposit(row + ii, d, (float)(dover * w), idx);
+                        Deposit(((minjj + r) * Onx) + ii, d, (float)(dover * w), idx);
                     }
                 }
             }

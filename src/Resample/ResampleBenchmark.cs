@@ -39,6 +39,10 @@ public sealed record ResampleBenchmarkReport
     [JsonPropertyName("times_s")]
     public required double[] Times { get; init; }
 
+    /// <summary>Process user CPU seconds spent in each timed AddImage (all threads; null for blot and pixmap).</summary>
+    [JsonPropertyName("cpu_user_s")]
+    public double[]? CpuUserSeconds { get; init; }
+
     /// <summary>Median time spent in the kernel (AddImage or Blot.Run), seconds.</summary>
     [JsonPropertyName("kernel_seconds")]
     public double KernelSeconds { get; init; }
@@ -140,11 +144,13 @@ public static class ResampleBenchmark
         }
 
         DrizzleKernel k = DrizzleKernels.Parse(kernel);
-        (double Seconds, Drizzle Result, AddImageResult Counts) run = default;
+        (double Seconds, Drizzle Result, AddImageResult Counts, double CpuSeconds) run = default;
+        var cpu = new List<double>();
         for (int r = 0; r < repeat; r++)
         {
             run = bc.Drizzle(k, threads);
             times.Add(run.Seconds);
+            cpu.Add(Math.Round(run.CpuSeconds, 3));
         }
 
         float[] img = run.Result!.OutImg!;
@@ -178,6 +184,7 @@ public static class ResampleBenchmark
 
         return Report(kernel, bc, threads, times, nx * (double)ny) with
         {
+            CpuUserSeconds = [.. cpu],
             Nmiss = run.Counts!.Nmiss,
             Nskip = run.Counts.Nskip,
             FluxRatio = fluxOut / fluxIn,
