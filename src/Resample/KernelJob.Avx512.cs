@@ -94,6 +94,47 @@ internal sealed partial class KernelJob
                 var vxxa = Vector512.Create(xxa);
                 var vxxi = Vector512.Create(xxi);
                 bool hit = false;
+                if (iie - iis < 4)
+                {
+                    // Up to 4 columns (the usual case): 4 lanes, the same operations per lane.
+                    var lane4 = Vector256.Create(0.0, 1.0, 2.0, 3.0);
+                    Vector256<double> ii4 = Vector256.Create((double)iis) + lane4;
+                    Vector256<double> dx4 = Vector256.Min(Vector256.Create(xxa), ii4 + Vector256.Create(0.5)) - Vector256.Max(Vector256.Create(xxi), ii4 - Vector256.Create(0.5));
+                    Vector256<double> valid4 = Vector256.GreaterThan(dx4, Vector256<double>.Zero)
+                        & Vector256.LessThan(lane4, Vector256.Create((double)(iie - iis + 1)));
+                    if (valid4 == Vector256<double>.Zero)
+                    {
+                        continue;
+                    }
+
+                    var vd4 = Vector128.Create(Data[idx] * Iscale);
+                    var bit4 = Vector128.Create(CtxBit);
+                    var vw4 = Vector256.Create(w);
+                    for (int jj = jjs; jj <= jje; jj++)
+                    {
+                        double dy = Math.Min(yya, jj + 0.5) - Math.Max(yyi, jj - 0.5);
+                        if (!(dy > 0.0))
+                        {
+                            continue;
+                        }
+
+                        hit = true;
+                        Vector256<double> dover = dx4 * dy * doverScale;
+
+                        // Lanes off the footprint or with dx <= 0 get weight 0, which Chunk4 does not deposit.
+                        Vector128<float> dow = Avx.ConvertToVector128Single(valid4 & (dover * vw4));
+                        int o = (jj * onx) + iis;
+                        zeroed |= Chunk4(pImg + o, pWht + o, pCtx == null ? null : pCtx + o, bit4, dow, vd4);
+                    }
+
+                    if (hit)
+                    {
+                        hits++;
+                    }
+
+                    continue;
+                }
+
                 for (int c0 = iis; c0 <= iie; c0 += 8)
                 {
                     Vector512<double> ii = Vector512.Create((double)c0) + lane;
