@@ -94,4 +94,35 @@ public sealed class BoundedMemoryTests : IDisposable
         Assert.True(s.Hdus[0].Width <= m.Hdus[0].Width && s.Hdus[0].Height <= m.Hdus[0].Height);
         Assert.True(TweakDrizzle.Wcs.FitsWcs.HasWcs(s.Hdus[0].Header));
     }
+
+    [Fact]
+    public void Plain_single_image_files_and_extension_specs_are_read_chip_by_chip()
+    {
+        // Plain FITS images (one 2-D image with its WCS in the primary header), as any telescope writes them.
+        SimulatedDataSet data = Write(3);
+        var plain = new List<string>();
+        foreach (string f in data.Files)
+        {
+            using FitsFile file = FitsFile.Open(f);
+            FitsHdu sci = file.Find("SCI", 1)!;
+            FitsHeader h = sci.Header.Clone();
+            h.Set("EXPTIME", file.Hdus[0].Header.GetDouble("EXPTIME"), "seconds");
+            string path = Path.Combine(_dir, Path.GetFileNameWithoutExtension(f) + "_plain.fits");
+            FitsWriter.Write(path, [FitsWriteHdu.Image(sci.ReadImage<float>().Data, [(int)sci.Width, (int)sci.Height], h)]);
+            plain.Add(path);
+        }
+
+        var o = new AstroDrizzleOptions { OutputFolder = _dir, NumCores = 2, TileRows = 40 };
+        AstroDrizzleResult fromPlain = AstroDrizzle.Run(plain, o with { Output = "plain" });
+        Assert.EndsWith("plain_drz.fits", fromPlain.ProductPath, StringComparison.Ordinal);
+        Assert.Equal(3, fromPlain.Chips.Count);
+        Assert.All(fromPlain.Chips, c => Assert.True(c.Drizzled));
+        Assert.True(fromPlain.CosmicRayPixels > 0);
+
+        // The same chips selected from the multi-extension files with [SCI,1] give the same product (no DQ there: all good).
+        AstroDrizzleResult fromSpecs = AstroDrizzle.Run(data.Files.Select(f => f + "[SCI,1]").ToList(), o with { Output = "specs" });
+        Assert.Equal(3, fromSpecs.Chips.Count);
+        Assert.Contains(fromSpecs.Wht, w => w > 0);
+        Assert.Equal(fromPlain.Grid, fromSpecs.Grid);
+    }
 }
