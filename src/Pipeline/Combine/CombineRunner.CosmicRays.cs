@@ -37,6 +37,12 @@ internal sealed partial class CombineRunner
 
         List<SeparateDrizzle> singles = DrizzleSeparately(chips, sepGrid, plans, footprints, scratch);
         ScratchImage median = CombineMedian(singles, sepGrid, scratch);
+        foreach (SeparateDrizzle single in singles)
+        {
+            single.Sci.Dispose();
+            single.Wht.Dispose();
+        }
+
         Log("median done; blot and cosmic-ray test per chip");
         int done = 0;
         foreach (ChipWork c in chips)
@@ -46,6 +52,7 @@ internal sealed partial class CombineRunner
             Report("driz_cr", ++done / (double)chips.Count);
         }
 
+        median.Dispose();
         Log(string.Create(CultureInfo.InvariantCulture,
             $"driz_cr: median window and pixmap {_crTiming.Pixmap:0.00} s, blot {_crTiming.Drizzle:0.00} s, reading chips {_crTiming.Load:0.00} s, masks {_crTiming.Prepare:0.00} s, CR test {_crTiming.Write:0.00} s"));
     }
@@ -84,22 +91,35 @@ internal sealed partial class CombineRunner
             });
             foreach (ChipWork c in g)
             {
+                long t0 = Stopwatch.GetTimestamp();
                 Chip chip = c.Load();
+                _sepTiming.Load += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                t0 = Stopwatch.GetTimestamp();
+                float[] data = c.SkySubtracted(chip);
+                float[] weights = Mask(c.Good(chip, options.DrizSepBits), null);
+                _sepTiming.Prepare += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                t0 = Stopwatch.GetTimestamp();
+                Pixmap map = FullPixmap(plans[c]);
+                _sepTiming.Pixmap += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                t0 = Stopwatch.GetTimestamp();
                 double psr = sepGrid.ScaleArcsec / c.NativeScale;
                 driz.AddImage(new DrizzleInput
                 {
-                    Data = c.SkySubtracted(chip),
+                    Data = data,
                     Exptime = exp.ExposureTime,
-                    Pixmap = FullPixmap(plans[c]),
-                    WeightMap = Mask(c.Good(chip, options.DrizSepBits), null),
+                    Pixmap = map,
+                    WeightMap = weights,
                     WhtScale = exp.ExposureTime,
                     InUnits = c.DrizzleUnits,
                     Iscale = psr * psr,
                     PixelScaleRatio = psr,
                     Pixfrac = options.DrizSepPixfrac,
                 });
+                _sepTiming.Drizzle += Stopwatch.GetElapsedTime(t0).TotalSeconds;
                 ReleaseChipArrays();
             }
+
+            long tw = Stopwatch.GetTimestamp();
 
             ChipWork first = g.First();
             ScratchImage sciFile = scratch.Create($"single{exp.Index}_sci", window);
@@ -115,9 +135,11 @@ internal sealed partial class CombineRunner
                 WriteImage(Path.Combine(options.OutputFolder, $"{exp.Name}_single_wht.fits"), wht, window.Width, window.Height, sepGrid.WindowWcs(window.X0, window.Y0));
             }
 
+            _sepTiming.Write += Stopwatch.GetElapsedTime(tw).TotalSeconds;
             Report("driz_separate", ++done / (double)groups.Count);
         }
 
+        Log(_sepTiming.Summary("separate drizzles"));
         return singles;
     }
 

@@ -21,6 +21,7 @@ internal sealed partial class CombineRunner(IReadOnlyList<CombineInput> inputs, 
     private readonly Dictionary<(int, int), Pixmap> _pixmaps = [];
     private readonly StepTiming _timing = new();
     private readonly StepTiming _crTiming = new();
+    private readonly StepTiming _sepTiming = new();
 
     private long MemoryBudgetBytes => (long)options.MaxMemoryMB << 20;
 
@@ -39,7 +40,9 @@ internal sealed partial class CombineRunner(IReadOnlyList<CombineInput> inputs, 
         int nExp = used.Select(c => c.ExposureIndex).Distinct().Count();
         string product = Path.Combine(folder, AstroDrizzle.ProductName(options.Output, inputs.Select(i => i.Path).ToList()));
         int tiles;
-        using (var scratch = new ScratchFolder(options.ScratchFolder ?? folder, options.Output))
+        // Scratch images stay in memory within half of the budget (the median's bands take a quarter; they are all
+        // released before the final drizzle, whose tiles take half).
+        using (var scratch = new ScratchFolder(options.ScratchFolder ?? folder, options.Output, MemoryBudgetBytes / 2))
         {
             if (options.DrizCr)
             {

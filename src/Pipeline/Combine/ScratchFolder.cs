@@ -29,25 +29,35 @@ internal readonly record struct GridWindow(int X0, int Y0, int Width, int Height
 }
 
 /// <summary>
-/// A private folder of raw float32 images (native byte order) for the steps that stream: separate drizzles, the
-/// median. Deleted with everything in it on <see cref="Dispose"/>.
+/// Scratch images for the steps that stream (separate drizzles, the median): kept in memory while they fit in
+/// <see cref="MemoryBytes"/>, else raw float32 files (native byte order) in a private folder, created on first use
+/// and deleted with everything in it on <see cref="Dispose"/>.
 /// </summary>
-internal sealed class ScratchFolder : IDisposable
+internal sealed class ScratchFolder(string parent, string name, long memoryBytes) : IDisposable
 {
     private readonly List<ScratchImage> _images = [];
+    private string? _folder;
 
-    public ScratchFolder(string parent, string name)
+    /// <summary>How many bytes of scratch images may stay in memory.</summary>
+    public long MemoryBytes => memoryBytes;
+
+    /// <summary>Bytes of scratch images now held in memory.</summary>
+    public long MemoryInUse => _images.Where(i => !i.Disposed && i.InMemory).Sum(i => i.Window.PixelCount * sizeof(float));
+
+    /// <summary>A new image covering <paramref name="window"/> of a grid (in memory when it fits, else on disk), zero-filled.</summary>
+    public ScratchImage Create(string imageName, GridWindow window)
     {
-        Folder = Path.Combine(parent, "." + name + ".scratch-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Folder);
-    }
+        ScratchImage image;
+        if (MemoryInUse + (window.PixelCount * sizeof(float)) <= memoryBytes)
+        {
+            image = new ScratchImage(window);
+        }
+        else
+        {
+            _folder ??= Directory.CreateDirectory(Path.Combine(parent, "." + name + ".scratch-" + Guid.NewGuid().ToString("N")[..12])).FullName;
+            image = new ScratchImage(Path.Combine(_folder, imageName + ".f32"), window);
+        }
 
-    public string Folder { get; }
-
-    /// <summary>A new zero-filled image covering <paramref name="window"/> of a grid.</summary>
-    public ScratchImage Create(string name, GridWindow window)
-    {
-        var image = new ScratchImage(Path.Combine(Folder, name + ".f32"), window);
         _images.Add(image);
         return image;
     }
@@ -60,9 +70,14 @@ internal sealed class ScratchFolder : IDisposable
         }
 
         _images.Clear();
+        if (_folder is null)
+        {
+            return;
+        }
+
         try
         {
-            Directory.Delete(Folder, true);
+            Directory.Delete(_folder, true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -71,26 +86,41 @@ internal sealed class ScratchFolder : IDisposable
     }
 }
 
-/// <summary>One float32 image on disk covering a window of a grid; rows are read and written by grid row.</summary>
+/// <summary>One float32 image covering a window of a grid, in memory or in a file; rows are read and written by grid row.</summary>
 internal sealed class ScratchImage : IDisposable
 {
-    private readonly SafeFileHandle _handle;
+    private readonly SafeFileHandle? _handle;
+    private float[]? _data;
 
+    /// <summary>An image in memory (its array is allocated at the first write).</summary>
+    public ScratchImage(GridWindow window)
+    {
+        Window = window;
+    }
+
+    /// <summary>An image in a new file.</summary>
     public ScratchImage(string path, GridWindow window)
     {
-        Path = path;
         Window = window;
         _handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
         RandomAccess.SetLength(_handle, window.PixelCount * sizeof(float));
     }
 
-    public string Path { get; }
-
     public GridWindow Window { get; }
 
-    /// <summary>Writes the whole window (row-major, Window.Width x Window.Height).</summary>
+    public bool InMemory => _handle is null;
+
+    public bool Disposed { get; private set; }
+
+    /// <summary>Takes the whole window (row-major, Window.Width x Window.Height); an in-memory image keeps the array itself.</summary>
     public void WriteAll(float[] data)
     {
+        if (_handle is null)
+        {
+            _data = data;
+            return;
+        }
+
         const int chunk = 1 << 22;
         for (long k = 0; k < data.LongLength; k += chunk)
         {
@@ -102,8 +132,15 @@ internal sealed class ScratchImage : IDisposable
     /// <summary>Writes window rows starting at grid row <paramref name="gridRow"/> (full window width each).</summary>
     public void WriteRows(int gridRow, ReadOnlySpan<float> rows)
     {
-        long offset = (long)(gridRow - Window.Y0) * Window.Width * sizeof(float);
-        RandomAccess.Write(_handle, MemoryMarshal.AsBytes(rows), offset);
+        long offset = (long)(gridRow - Window.Y0) * Window.Width;
+        if (_handle is null)
+        {
+            _data ??= new float[Window.PixelCount];
+            rows.CopyTo(_data.AsSpan((int)offset, rows.Length));
+            return;
+        }
+
+        RandomAccess.Write(_handle, MemoryMarshal.AsBytes(rows), offset * sizeof(float));
     }
 
     /// <summary>
@@ -123,15 +160,30 @@ internal sealed class ScratchImage : IDisposable
 
         for (int r = r0; r < r1; r++)
         {
-            long offset = ((((long)(r - Window.Y0) * Window.Width) + (c0 - Window.X0)) * sizeof(float));
+            long element = ((long)(r - Window.Y0) * Window.Width) + (c0 - Window.X0);
             Span<float> target = destination.Slice(((r - row0) * width) + (c0 - col0), c1 - c0);
+            if (_handle is null)
+            {
+                if (_data is null)
+                {
+                    target.Clear();
+                }
+                else
+                {
+                    _data.AsSpan((int)element, c1 - c0).CopyTo(target);
+                }
+
+                continue;
+            }
+
+            long offset = element * sizeof(float);
             Span<byte> bytes = MemoryMarshal.AsBytes(target);
             while (bytes.Length > 0)
             {
                 int read = RandomAccess.Read(_handle, bytes, offset);
                 if (read <= 0)
                 {
-                    throw new IOException($"short read from the scratch file {Path}");
+                    throw new IOException("short read from a scratch file");
                 }
 
                 bytes = bytes[read..];
@@ -140,5 +192,11 @@ internal sealed class ScratchImage : IDisposable
         }
     }
 
-    public void Dispose() => _handle.Dispose();
+    /// <summary>Releases the memory or closes the file.</summary>
+    public void Dispose()
+    {
+        Disposed = true;
+        _data = null;
+        _handle?.Dispose();
+    }
 }
