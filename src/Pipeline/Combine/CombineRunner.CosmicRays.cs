@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using TweakDrizzle.Fits;
 using TweakDrizzle.Resample;
@@ -53,8 +52,7 @@ internal sealed partial class CombineRunner
         }
 
         median.Dispose();
-        Log(string.Create(CultureInfo.InvariantCulture,
-            $"driz_cr: median window and pixmap {_crTiming.Pixmap:0.00} s, blot {_crTiming.Drizzle:0.00} s, reading chips {_crTiming.Load:0.00} s, masks {_crTiming.Prepare:0.00} s, CR test {_crTiming.Write:0.00} s"));
+        Log(_crTiming.Summary("driz_cr"));
     }
 
     private List<SeparateDrizzle> DrizzleSeparately(List<ChipWork> chips, OutputGrid sepGrid, Dictionary<ChipWork, PixmapPlan> plans,
@@ -91,19 +89,11 @@ internal sealed partial class CombineRunner
             });
             foreach (ChipWork c in g)
             {
-                long t0 = Stopwatch.GetTimestamp();
-                Chip chip = c.Load();
-                _sepTiming.Load += Stopwatch.GetElapsedTime(t0).TotalSeconds;
-                t0 = Stopwatch.GetTimestamp();
-                float[] data = c.SkySubtracted(chip);
-                float[] weights = Mask(c.Good(chip, options.DrizSepBits), null);
-                _sepTiming.Prepare += Stopwatch.GetElapsedTime(t0).TotalSeconds;
-                t0 = Stopwatch.GetTimestamp();
-                Pixmap map = FullPixmap(plans[c]);
-                _sepTiming.Pixmap += Stopwatch.GetElapsedTime(t0).TotalSeconds;
-                t0 = Stopwatch.GetTimestamp();
+                Chip chip = _sepTiming.Time("reading chips", c.Load);
+                (float[] data, float[] weights) = _sepTiming.Time("masks and sky", () => (c.SkySubtracted(chip), Mask(c.Good(chip, options.DrizSepBits), null)));
+                Pixmap map = _sepTiming.Time("pixmaps", () => FullPixmap(plans[c]));
                 double psr = sepGrid.ScaleArcsec / c.NativeScale;
-                driz.AddImage(new DrizzleInput
+                _sepTiming.Time("drizzling", () => driz.AddImage(new DrizzleInput
                 {
                     Data = data,
                     Exptime = exp.ExposureTime,
@@ -114,28 +104,26 @@ internal sealed partial class CombineRunner
                     Iscale = psr * psr,
                     PixelScaleRatio = psr,
                     Pixfrac = options.DrizSepPixfrac,
-                });
-                _sepTiming.Drizzle += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                }));
                 ReleaseChipArrays();
             }
 
-            long tw = Stopwatch.GetTimestamp();
-
             ChipWork first = g.First();
-            ScratchImage sciFile = scratch.Create($"single{exp.Index}_sci", window);
-            ScratchImage whtFile = scratch.Create($"single{exp.Index}_wht", window);
-            sciFile.WriteAll(sci);
-            whtFile.WriteAll(wht);
-            singles.Add(new SeparateDrizzle(sciFile, whtFile, MedianCombiner.MinimumWeight(wht, options.CombineMaskpt),
-                exp.ExposureTime, first.Sky * first.ToElectrons, first.ReadNoise));
-            if (options.WriteIntermediates)
+            _sepTiming.Time("writing", () =>
             {
-                // The exposure's window of the separate-drizzle grid (its WCS says where it lies).
-                WriteImage(Path.Combine(options.OutputFolder, $"{exp.Name}_single_sci.fits"), sci, window.Width, window.Height, sepGrid.WindowWcs(window.X0, window.Y0));
-                WriteImage(Path.Combine(options.OutputFolder, $"{exp.Name}_single_wht.fits"), wht, window.Width, window.Height, sepGrid.WindowWcs(window.X0, window.Y0));
-            }
-
-            _sepTiming.Write += Stopwatch.GetElapsedTime(tw).TotalSeconds;
+                ScratchImage sciFile = scratch.Create($"single{exp.Index}_sci", window);
+                ScratchImage whtFile = scratch.Create($"single{exp.Index}_wht", window);
+                sciFile.WriteAll(sci);
+                whtFile.WriteAll(wht);
+                singles.Add(new SeparateDrizzle(sciFile, whtFile, MedianCombiner.MinimumWeight(wht, options.CombineMaskpt),
+                    exp.ExposureTime, first.Sky * first.ToElectrons, first.ReadNoise));
+                if (options.WriteIntermediates)
+                {
+                    // The exposure's window of the separate-drizzle grid (its WCS says where it lies).
+                    WriteImage(Path.Combine(options.OutputFolder, $"{exp.Name}_single_sci.fits"), sci, window.Width, window.Height, sepGrid.WindowWcs(window.X0, window.Y0));
+                    WriteImage(Path.Combine(options.OutputFolder, $"{exp.Name}_single_wht.fits"), wht, window.Width, window.Height, sepGrid.WindowWcs(window.X0, window.Y0));
+                }
+            });
             Report("driz_separate", ++done / (double)groups.Count);
         }
 
@@ -214,53 +202,30 @@ internal sealed partial class CombineRunner
             return;
         }
 
-        long t0 = Stopwatch.GetTimestamp();
-        var source = new float[win.PixelCount];
-        median.ReadRegion(win.Y0, win.Y0 + win.Height, win.X0, win.Width, source, float.NaN);
-        var covered = new bool[source.Length];
-        for (long k = 0; k < source.LongLength; k++)
-        {
-            covered[k] = float.IsFinite(source[k]);
-            source[k] = covered[k] ? source[k] : 0f;
-        }
-
-        // The pixmap into the window's frame; unmapped pixels far outside (blot refuses NaN).
-        Pixmap map = FullPixmap(plan);
+        (float[] source, bool[] covered, Pixmap map) = _crTiming.Time("median window and pixmap", () => MedianWindowAndPixmap(median, win, plan));
         double[] mx = map.X, my = map.Y;
-        for (long k = 0; k < mx.LongLength; k++)
-        {
-            mx[k] = double.IsNaN(mx[k]) ? -1e9 : mx[k] - win.X0;
-            my[k] = double.IsNaN(my[k]) ? -1e9 : my[k] - win.Y0;
-        }
-
-        _crTiming.Pixmap += Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        t0 = Stopwatch.GetTimestamp();
         double psr = sepGrid.ScaleArcsec / c.NativeScale;
         double toData = (c.Input.Units == DataUnits.CountRate ? 1.0 : c.Input.ExposureTime) / (psr * psr);
-        float[] blot = Blot.Run(source, win.Width, win.Height, map, new BlotOptions
+        float[] blot = _crTiming.Time("blot", () => Blot.Run(source, win.Width, win.Height, map, new BlotOptions
         {
             Interp = options.BlotInterp,
             Iscale = toData,
             MaxDegreeOfParallelism = options.NumCores,
-        });
-        _crTiming.Drizzle += Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        t0 = Stopwatch.GetTimestamp();
-        Chip chip = c.Load();
-        _crTiming.Load += Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        t0 = Stopwatch.GetTimestamp();
-        bool[] usable = c.Good(chip, options.DrizSepBits);
-        for (int k = 0; k < usable.Length; k++)
+        }));
+        Chip chip = _crTiming.Time("reading chips", c.Load);
+        (bool[] usable, float[] data) = _crTiming.Time("masks", () =>
         {
-            double x = Math.Round(mx[k]), y = Math.Round(my[k]);
-            usable[k] &= x >= 0 && y >= 0 && x < win.Width && y < win.Height && covered[((long)y * win.Width) + (long)x];
-        }
+            bool[] good = c.Good(chip, options.DrizSepBits);
+            for (int k = 0; k < good.Length; k++)
+            {
+                double x = Math.Round(mx[k]), y = Math.Round(my[k]);
+                good[k] &= x >= 0 && y >= 0 && x < win.Width && y < win.Height && covered[((long)y * win.Width) + (long)x];
+            }
 
-        float[] data = c.SkySubtracted(chip);
+            return (good, c.SkySubtracted(chip));
+        });
         var noise = new ChipNoise(c.Sky, c.ToElectrons, c.ReadNoise);
-        _crTiming.Prepare += Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        t0 = Stopwatch.GetTimestamp();
-        bool[] cr = CosmicRayDetector.Detect(data, blot, usable, c.Width, c.Height, noise, options); // crsky: with the tail search
-        _crTiming.Write += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        bool[] cr = _crTiming.Time("CR test", () => CosmicRayDetector.Detect(data, blot, usable, c.Width, c.Height, noise, options)); // crsky: with the tail search
         var indices = new List<int>();
         for (int k = 0; k < cr.Length; k++)
         {
@@ -278,6 +243,32 @@ internal sealed partial class CombineRunner
             WriteChipImage(Path.Combine(options.OutputFolder, root + "_blt.fits"), blot, c);
             WriteChipImage(Path.Combine(options.OutputFolder, root + "_crmask.fits"), cr.Select(b => b ? (byte)0 : (byte)1).ToArray(), c);
         }
+    }
+
+    /// <summary>
+    /// The median's window around a chip (uncovered pixels 0, and where they are) and the chip's pixmap into that
+    /// window's frame, unmapped pixels placed far outside (blot refuses NaN).
+    /// </summary>
+    private (float[] Source, bool[] Covered, Pixmap Map) MedianWindowAndPixmap(ScratchImage median, GridWindow win, PixmapPlan plan)
+    {
+        var source = new float[win.PixelCount];
+        median.ReadRegion(win.Y0, win.Y0 + win.Height, win.X0, win.Width, source, float.NaN);
+        var covered = new bool[source.Length];
+        for (long k = 0; k < source.LongLength; k++)
+        {
+            covered[k] = float.IsFinite(source[k]);
+            source[k] = covered[k] ? source[k] : 0f;
+        }
+
+        Pixmap map = FullPixmap(plan);
+        double[] mx = map.X, my = map.Y;
+        for (long k = 0; k < mx.LongLength; k++)
+        {
+            mx[k] = double.IsNaN(mx[k]) ? -1e9 : mx[k] - win.X0;
+            my[k] = double.IsNaN(my[k]) ? -1e9 : my[k] - win.Y0;
+        }
+
+        return (source, covered, map);
     }
 
     private void WriteChipImage<T>(string path, T[] data, ChipWork c)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using TweakDrizzle.Fits;
 using TweakDrizzle.Resample;
@@ -75,9 +74,7 @@ internal sealed partial class CombineRunner
                 {
                     Pixmap map = PixmapBuffer(c.Width, c.Height);
                     // The square kernel reads the pixmap one row beyond the box for the corners.
-                    long t0 = Stopwatch.GetTimestamp();
-                    plans[c].Fill(map, Math.Max(0, r.First - 2), Math.Min(c.Height - 1, r.Last + 2));
-                    _timing.Pixmap += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                    _timing.Time("pixmaps", () => plans[c].Fill(map, Math.Max(0, r.First - 2), Math.Min(c.Height - 1, r.Last + 2)));
                     DrizzleChip(c, id, map, r.First, r.Last, psr, width, th, ty0, chips.Count, tileExptime, sci, wht, ctx);
                     tileExptime += c.Input.ExposureTime;
                     ReleaseChipArrays();
@@ -87,21 +84,20 @@ internal sealed partial class CombineRunner
             }
 
             _holeFill.FillTile(sci, wht); // crsky
-            long tw = Stopwatch.GetTimestamp();
-            FinishTile(sci, wht, texp);
-            product.WritePixels(1, (long)ty0 * width, sci.AsSpan());
-            product.WritePixels(2, (long)ty0 * width, wht.AsSpan());
-            for (int p = 0; p < planes; p++)
+            int tileY0 = ty0;
+            _timing.Time("writing", () =>
             {
-                product.WritePixels(3, ((long)p * width * height) + ((long)ty0 * width), ctx[p].AsSpan());
-            }
-
-            _timing.Write += Stopwatch.GetElapsedTime(tw).TotalSeconds;
+                FinishTile(sci, wht, texp);
+                product.WritePixels(1, (long)tileY0 * width, sci.AsSpan());
+                product.WritePixels(2, (long)tileY0 * width, wht.AsSpan());
+                for (int p = 0; p < planes; p++)
+                {
+                    product.WritePixels(3, ((long)p * width * height) + ((long)tileY0 * width), ctx[p].AsSpan());
+                }
+            });
         }
 
-        long tc = Stopwatch.GetTimestamp();
-        product.Commit();
-        _timing.Write += Stopwatch.GetElapsedTime(tc).TotalSeconds;
+        _timing.Time("writing", product.Commit);
         Log(_timing.Summary("final drizzle"));
         if (_holeFill.Enabled) // crsky
         {
@@ -114,10 +110,45 @@ internal sealed partial class CombineRunner
     private void DrizzleChip(ChipWork c, int id, Pixmap map, int firstRow, int lastRow, double psr, int width, int tileHeight, int tileY0,
         int count, double tileExptime, float[] sci, float[] wht, List<int[]> ctx)
     {
-        long t0 = Stopwatch.GetTimestamp();
-        Chip chip = c.Load();
-        _timing.Load += Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        t0 = Stopwatch.GetTimestamp();
+        Chip chip = _timing.Time("reading chips", c.Load);
+        (float[] data, float[] weights) = _timing.Time("masks and sky", () => (c.SkySubtracted(chip), FinalWeights(c, chip)));
+        var input = new DrizzleInput
+        {
+            Data = data,
+            Exptime = c.Input.ExposureTime,
+            Pixmap = map,
+            WeightMap = weights,
+            WhtScale = Weight(c),
+            InUnits = c.DrizzleUnits,
+            Iscale = psr * psr,
+            PixelScaleRatio = psr,
+            Pixfrac = options.FinalPixfrac,
+            Ymin = firstRow,
+            Ymax = lastRow,
+        };
+        _timing.Time("drizzling", () =>
+        {
+            new Drizzle(new DrizzleOptions
+            {
+                Kernel = options.FinalKernel,
+                OutputWidth = width,
+                OutputHeight = tileHeight,
+                OriginY = tileY0,
+                OutImg = sci,
+                OutWht = wht,
+                OutCtx = ctx,
+                Exptime = tileExptime,
+                BeginCtxId = id,
+                MaxCtxId = count - 1,
+                MaxDegreeOfParallelism = options.NumCores,
+            }).AddImage(input);
+            _holeFill?.Add(input); // crsky
+        });
+    }
+
+    /// <summary>The final drizzle's weight map of a chip: final_bits-good, not static-masked, not a cosmic ray; × 1/ERR² (as a rate) for ERR weights.</summary>
+    private float[] FinalWeights(ChipWork c, Chip chip)
+    {
         float[]? perPixel = null;
         if (options.FinalWhtType == WeightType.Err)
         {
@@ -136,41 +167,7 @@ internal sealed partial class CombineRunner
             good[k] = false;
         }
 
-        float[] data = c.SkySubtracted(chip);
-        float[] weights = Mask(good, perPixel);
-        _timing.Prepare += Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        t0 = Stopwatch.GetTimestamp();
-        var driz = new Drizzle(new DrizzleOptions
-        {
-            Kernel = options.FinalKernel,
-            OutputWidth = width,
-            OutputHeight = tileHeight,
-            OriginY = tileY0,
-            OutImg = sci,
-            OutWht = wht,
-            OutCtx = ctx,
-            Exptime = tileExptime,
-            BeginCtxId = id,
-            MaxCtxId = count - 1,
-            MaxDegreeOfParallelism = options.NumCores,
-        });
-        var input = new DrizzleInput
-        {
-            Data = data,
-            Exptime = c.Input.ExposureTime,
-            Pixmap = map,
-            WeightMap = weights,
-            WhtScale = Weight(c),
-            InUnits = c.DrizzleUnits,
-            Iscale = psr * psr,
-            PixelScaleRatio = psr,
-            Pixfrac = options.FinalPixfrac,
-            Ymin = firstRow,
-            Ymax = lastRow,
-        };
-        driz.AddImage(input);
-        _holeFill?.Add(input); // crsky
-        _timing.Drizzle += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        return Mask(good, perPixel);
     }
 
     /// <summary>Fill value where nothing landed, and counts if asked for.</summary>

@@ -298,21 +298,42 @@ internal sealed partial class CombineRunner(IReadOnlyList<CombineInput> inputs, 
         _files.Add(Path.GetFullPath(path));
     }
 
-    /// <summary>Where the final drizzle's time goes (logged), seconds.</summary>
+    /// <summary>Where a step's time goes, by named phase in first-use order (logged at the end of the step).</summary>
     private sealed class StepTiming
     {
-        public double Load { get; set; }
+        private readonly List<(string Phase, double Seconds)> _phases = [];
 
-        public double Prepare { get; set; }
+        /// <summary>Runs <paramref name="work"/> and adds its wall time to <paramref name="phase"/>.</summary>
+        public T Time<T>(string phase, Func<T> work)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            T result = work();
+            Add(phase, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            return result;
+        }
 
-        public double Pixmap { get; set; }
+        /// <summary>Runs <paramref name="work"/> and adds its wall time to <paramref name="phase"/>.</summary>
+        public void Time(string phase, Action work) => Time(phase, () =>
+        {
+            work();
+            return 0;
+        });
 
-        public double Drizzle { get; set; }
+        public string Summary(string step) => step + ": " + string.Join(", ",
+            _phases.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Phase} {p.Seconds:0.00} s")));
 
-        public double Write { get; set; }
-
-        public string Summary(string step) => string.Create(CultureInfo.InvariantCulture,
-            $"{step}: reading chips {Load:0.00} s, masks and sky {Prepare:0.00} s, pixmaps {Pixmap:0.00} s, drizzling {Drizzle:0.00} s, writing {Write:0.00} s");
+        private void Add(string phase, double seconds)
+        {
+            int i = _phases.FindIndex(p => p.Phase == phase);
+            if (i < 0)
+            {
+                _phases.Add((phase, seconds));
+            }
+            else
+            {
+                _phases[i] = (phase, _phases[i].Seconds + seconds);
+            }
+        }
     }
 
     private void Report(string step, double fraction) => options.Progress?.Report((step, fraction));
