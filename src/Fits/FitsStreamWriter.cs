@@ -180,7 +180,7 @@ public sealed class FitsStreamWriter : IDisposable
             _stream.Position = position;
             _stream.Write(header);
             long dataOffset = position + header.Length;
-            Type? declared = DeclaredType(hdu);
+            Type? declared = hdu.DeclaredElementType;
             if (declared is null)
             {
                 hdu.WriteData(_stream, null);
@@ -197,12 +197,6 @@ public sealed class FitsStreamWriter : IDisposable
 
         // The data areas and their padding are zeros: extend the file (sparse where the file system allows).
         _stream.SetLength(position);
-    }
-
-    private static Type? DeclaredType(FitsWriteHdu hdu)
-    {
-        Type t = hdu.GetType();
-        return t.IsGenericType && t.GetGenericTypeDefinition() == typeof(FitsWriteHdu.DeclaredImageHdu<>) ? t.GetGenericArguments()[0] : null;
     }
 
     private sealed record Slot(Type? ElementType, long DataOffset, long Elements);

@@ -123,6 +123,30 @@ public abstract class FitsWriteHdu
     /// <summary>Writes the data (without padding).</summary>
     internal abstract void WriteData(Stream stream, ChecksumAccumulator? sum);
 
+    /// <summary>The element type of a <see cref="Declared{T}"/> image (its pixels come later), else null.</summary>
+    internal virtual Type? DeclaredElementType => null;
+
+    /// <summary>The header of an image of <typeparamref name="T"/> pixels: structural cards (with BSCALE/BZERO for the offset types), then the user's.</summary>
+    internal static FitsHeader ImageHeader<T>(bool primary, IReadOnlyList<long> shape, FitsHeader user)
+        where T : unmanaged
+    {
+        (int bitpix, double bzero) = PixelCodec.StorageOf<T>();
+        return ImageHeader(primary, bitpix, bzero, shape, user);
+    }
+
+    private static FitsHeader ImageHeader(bool primary, int bitpix, double bzero, IReadOnlyList<long> shape, FitsHeader user)
+    {
+        FitsHeader h = Structural(primary, bitpix, shape, "IMAGE");
+        if (bzero != 0)
+        {
+            h.Add(FitsCard.Create("BSCALE", 1));
+            h.Add(FitsCard.Create("BZERO", bzero == 9223372036854775808.0 ? (object)new BigInteger(bzero) : (long)bzero));
+        }
+
+        AppendUserCards(h, user, table: false, dropBlank: bitpix < 0);
+        return h;
+    }
+
     internal static bool IsStructural(string key, bool table)
     {
         switch (key)
@@ -208,19 +232,8 @@ public abstract class FitsWriteHdu
     {
         internal override long DataBytes => shape.Length == 0 ? 0 : (long)data.Length * Marshal.SizeOf<T>();
 
-        internal override FitsHeader BuildHeader(bool primary)
-        {
-            (int bitpix, double bzero) = shape.Length == 0 ? (8, 0) : PixelCodec.StorageOf<T>();
-            FitsHeader h = Structural(primary, bitpix, shape.Select(a => (long)a).ToArray(), "IMAGE");
-            if (bzero != 0)
-            {
-                h.Add(FitsCard.Create("BSCALE", 1));
-                h.Add(FitsCard.Create("BZERO", bzero == 9223372036854775808.0 ? (object)new BigInteger(bzero) : (long)bzero));
-            }
-
-            AppendUserCards(h, Header, table: false, dropBlank: bitpix < 0);
-            return h;
-        }
+        internal override FitsHeader BuildHeader(bool primary) =>
+            shape.Length == 0 ? ImageHeader(primary, 8, 0, [], Header) : ImageHeader<T>(primary, shape.Select(a => (long)a).ToArray(), Header);
 
         internal override void WriteData(Stream stream, ChecksumAccumulator? sum)
         {
@@ -244,26 +257,16 @@ public abstract class FitsWriteHdu
     }
 
     /// <summary>An image whose data area is reserved now and filled later by <see cref="FitsStreamWriter"/>.</summary>
-    internal sealed class DeclaredImageHdu<T>(long[] shape, FitsHeader header) : FitsWriteHdu(header)
+    private sealed class DeclaredImageHdu<T>(long[] shape, FitsHeader header) : FitsWriteHdu(header)
         where T : unmanaged
     {
         internal long ElementCount => shape.Aggregate(1L, (a, b) => a * b);
 
         internal override long DataBytes => ElementCount * Marshal.SizeOf<T>();
 
-        internal override FitsHeader BuildHeader(bool primary)
-        {
-            (int bitpix, double bzero) = PixelCodec.StorageOf<T>();
-            FitsHeader h = Structural(primary, bitpix, shape, "IMAGE");
-            if (bzero != 0)
-            {
-                h.Add(FitsCard.Create("BSCALE", 1));
-                h.Add(FitsCard.Create("BZERO", bzero == 9223372036854775808.0 ? (object)new BigInteger(bzero) : (long)bzero));
-            }
+        internal override Type? DeclaredElementType => typeof(T);
 
-            AppendUserCards(h, Header, table: false, dropBlank: bitpix < 0);
-            return h;
-        }
+        internal override FitsHeader BuildHeader(bool primary) => ImageHeader<T>(primary, shape, Header);
 
         internal override void WriteData(Stream stream, ChecksumAccumulator? sum) =>
             throw new InvalidOperationException("A declared image is written through FitsStreamWriter.");
