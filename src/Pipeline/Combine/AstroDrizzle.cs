@@ -1,3 +1,4 @@
+using System.Numerics;
 using TweakDrizzle.Fits;
 
 namespace TweakDrizzle.Pipeline.Combine;
@@ -164,50 +165,23 @@ public static class AstroDrizzle
         return output + (flc ? "_drc.fits" : "_drz.fits");
     }
 
-    /// <summary>Sets the cosmic-ray bit in a DQ extension (any integer type), for <see cref="AstroDrizzleOptions.UpdateInputDq"/>.</summary>
-    internal static FitsWriteHdu FlaggedDq(FitsHdu hdu, int[] cosmicRays)
+    /// <summary>Sets the cosmic-ray bit in a DQ extension (kept in its integer type), for <see cref="AstroDrizzleOptions.UpdateInputDq"/>.</summary>
+    internal static FitsWriteHdu FlaggedDq(FitsHdu hdu, int[] cosmicRays) =>
+        hdu.PhysicalType == typeof(short) ? Flagged<short>(hdu, cosmicRays)
+        : hdu.PhysicalType == typeof(int) ? Flagged<int>(hdu, cosmicRays)
+        : hdu.PhysicalType == typeof(ushort) ? Flagged<ushort>(hdu, cosmicRays)
+        : Flagged<uint>(hdu, cosmicRays);
+
+    private static FitsWriteHdu Flagged<T>(FitsHdu hdu, int[] cosmicRays)
+        where T : unmanaged, IBinaryInteger<T>
     {
-        int[] shape = [(int)hdu.Width, (int)hdu.Height];
-        FitsHeader h = hdu.Header.Clone();
-        if (hdu.PhysicalType == typeof(short))
-        {
-            short[] d = hdu.ReadImage<short>().Data;
-            foreach (int k in cosmicRays)
-            {
-                d[k] = (short)(d[k] | (short)CosmicRayDq);
-            }
-
-            return FitsWriteHdu.Image(d, shape, h);
-        }
-
-        if (hdu.PhysicalType == typeof(int))
-        {
-            int[] d = hdu.ReadImage<int>().Data;
-            foreach (int k in cosmicRays)
-            {
-                d[k] |= (int)CosmicRayDq;
-            }
-
-            return FitsWriteHdu.Image(d, shape, h);
-        }
-
-        if (hdu.PhysicalType == typeof(ushort))
-        {
-            ushort[] d = hdu.ReadImage<ushort>().Data;
-            foreach (int k in cosmicRays)
-            {
-                d[k] = (ushort)(d[k] | CosmicRayDq);
-            }
-
-            return FitsWriteHdu.Image(d, shape, h);
-        }
-
-        uint[] u = hdu.ReadImage<uint>().Data;
+        T[] d = hdu.ReadImage<T>().Data;
+        T bit = T.CreateTruncating(CosmicRayDq);
         foreach (int k in cosmicRays)
         {
-            u[k] |= CosmicRayDq;
+            d[k] |= bit;
         }
 
-        return FitsWriteHdu.Image(u, shape, h);
+        return FitsWriteHdu.Image(d, [(int)hdu.Width, (int)hdu.Height], hdu.Header.Clone());
     }
 }
