@@ -219,51 +219,35 @@ internal static class DaoCore
     /// </summary>
     internal static List<(int X, int Y)> FindPeaks(float[] conv, int nx, int ny, (int Dx, int Dy)[] footprint, float thr, bool[]? bad)
     {
-        int nBands = (ny + Convolution.BandRows - 1) / Convolution.BandRows;
-        var perBand = new List<(int, int)>[nBands];
-        Parallel.For(0, nBands, band =>
+        return RasterScan.Collect(ny, (y, list) =>
         {
-            var list = new List<(int, int)>();
-            int y0 = band * Convolution.BandRows, y1 = Math.Min(ny, y0 + Convolution.BandRows);
-            for (int y = y0; y < y1; y++)
+            int row = y * nx;
+            for (int x = 0; x < nx; x++)
             {
-                int row = y * nx;
-                for (int x = 0; x < nx; x++)
+                float v = conv[row + x];
+                if (!(v > thr) || (bad is not null && bad[row + x]))
                 {
-                    float v = conv[row + x];
-                    if (!(v > thr) || (bad is not null && bad[row + x]))
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    bool isMax = true;
-                    foreach ((int dx, int dy) in footprint)
+                bool isMax = true;
+                foreach ((int dx, int dy) in footprint)
+                {
+                    int xx = x + dx, yy = y + dy;
+                    float w = xx >= 0 && xx < nx && yy >= 0 && yy < ny ? conv[(yy * nx) + xx] : 0f;
+                    if (w > v)
                     {
-                        int xx = x + dx, yy = y + dy;
-                        float w = xx >= 0 && xx < nx && yy >= 0 && yy < ny ? conv[(yy * nx) + xx] : 0f;
-                        if (w > v)
-                        {
-                            isMax = false;
-                            break;
-                        }
-                    }
-
-                    if (isMax)
-                    {
-                        list.Add((x, y));
+                        isMax = false;
+                        break;
                     }
                 }
+
+                if (isMax)
+                {
+                    list.Add((x, y));
+                }
             }
-
-            perBand[band] = list;
         });
-        var all = new List<(int X, int Y)>();
-        foreach (List<(int, int)> l in perBand)
-        {
-            all.AddRange(l);
-        }
-
-        return all;
     }
 
     /// <summary>Sharpness, roundness and the marginal Gaussian fits of one peak (photutils 1.6 formulas).</summary>

@@ -256,57 +256,41 @@ public sealed class RefinedStarFinder
 
         // Pre-screen with a low bound of the local noise (half the global value), then test exactly.
         float pre = (float)(thrScaled * sigmaGlobal * 0.5);
-        int nBands = (ny + Convolution.BandRows - 1) / Convolution.BandRows;
-        var perBand = new List<(int, int)>[nBands];
-        Parallel.For(0, nBands, band =>
+        return RasterScan.Collect(ny, (y, list) =>
         {
-            var list = new List<(int, int)>();
-            int y0 = band * Convolution.BandRows, y1 = Math.Min(ny, y0 + Convolution.BandRows);
-            for (int y = y0; y < y1; y++)
+            int row = y * nx;
+            for (int x = 0; x < nx; x++)
             {
-                int row = y * nx;
-                for (int x = 0; x < nx; x++)
+                float v = filt[row + x];
+                if (!(v > pre) || (bad is not null && bad[row + x]))
                 {
-                    float v = filt[row + x];
-                    if (!(v > pre) || (bad is not null && bad[row + x]))
+                    continue;
+                }
+
+                bool isMax = true;
+                foreach ((int dx, int dy) in footprint)
+                {
+                    int xx = x + dx, yy = y + dy;
+                    if (xx < 0 || xx >= nx || yy < 0 || yy >= ny)
                     {
                         continue;
                     }
 
-                    bool isMax = true;
-                    foreach ((int dx, int dy) in footprint)
+                    float w = filt[(yy * nx) + xx];
+                    bool before = dy < 0 || (dy == 0 && dx < 0);
+                    if (w > v || (before && w == v))
                     {
-                        int xx = x + dx, yy = y + dy;
-                        if (xx < 0 || xx >= nx || yy < 0 || yy >= ny)
-                        {
-                            continue;
-                        }
-
-                        float w = filt[(yy * nx) + xx];
-                        bool before = dy < 0 || (dy == 0 && dx < 0);
-                        if (w > v || (before && w == v))
-                        {
-                            isMax = false;
-                            break;
-                        }
-                    }
-
-                    if (isMax && v > thrScaled * rmsAt(x, y))
-                    {
-                        list.Add((x, y));
+                        isMax = false;
+                        break;
                     }
                 }
+
+                if (isMax && v > thrScaled * rmsAt(x, y))
+                {
+                    list.Add((x, y));
+                }
             }
-
-            perBand[band] = list;
         });
-        var all = new List<(int X, int Y)>();
-        foreach (List<(int, int)> l in perBand)
-        {
-            all.AddRange(l);
-        }
-
-        return all;
     }
 
     /// <summary>Drops the fainter of two sources whose fitted positions are closer than <paramref name="radius"/>.</summary>
