@@ -37,7 +37,7 @@ internal sealed partial class CombineRunner
 
         double texp = chips.Select(c => c.Input).Distinct().Sum(i => i.ExposureTime);
         var inputsForHeader = chips.Select(c => (c.Name, c.Input.ExposureTime, Weight(c))).ToList();
-        _holeFill = new HoleFill(grid, options, chips.Select(c => (c.Wcs, c.Width, c.Height)).ToList()); // crsky
+        _holeFill = new HoleFill(grid, options, chips.Select(c => c.Geometry).ToList()); // crsky
         using FitsStreamWriter product = ProductWriter.Create(productPath, grid, planes, texp, inputsForHeader, options);
         float[] sci = [], wht = [];
         var ctx = new List<int[]>();

@@ -29,7 +29,7 @@ public sealed class HoleFill
     public const double MaxPixfrac = 3.0;
 
     private readonly AstroDrizzleOptions _options;
-    private readonly IReadOnlyList<(FitsWcs Wcs, int Width, int Height)> _chips;
+    private readonly IReadOnlyList<ChipGeometry> _chips;
     private readonly FitsWcs _grid;
     private readonly int _width;
     private float[] _sci = [];
@@ -43,7 +43,7 @@ public sealed class HoleFill
     /// <param name="options">The run's options.</param>
     /// <param name="chips">Every input chip of the final drizzle: WCS and size (a hole must lie on one of them).</param>
     /// <exception cref="CombineException">A hole pixfrac not larger than final_pixfrac, or above <see cref="MaxPixfrac"/>.</exception>
-    public HoleFill(OutputGrid grid, AstroDrizzleOptions options, IReadOnlyList<(FitsWcs Wcs, int Width, int Height)> chips)
+    public HoleFill(OutputGrid grid, AstroDrizzleOptions options, IReadOnlyList<ChipGeometry> chips)
     {
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(options);
@@ -157,7 +157,7 @@ public sealed class HoleFill
         return filled;
     }
 
-    private static bool OnChip((FitsWcs Wcs, int Width, int Height) c, double ra, double dec)
+    private static bool OnChip(ChipGeometry c, double ra, double dec)
     {
         (double x, double y) = c.Wcs.WorldToPixel(ra, dec);
         return x >= -0.5 && y >= -0.5 && x <= c.Width - 0.5 && y <= c.Height - 0.5;
