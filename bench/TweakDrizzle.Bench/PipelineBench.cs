@@ -18,9 +18,9 @@ internal static class PipelineBench
     public static object Run(string[] args)
     {
         string which = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "demo";
-        string? data = Option(args, "--data");
-        int maxMemory = int.Parse(Option(args, "--max-memory") ?? "2048", CultureInfo.InvariantCulture);
-        string threads = Option(args, "--threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture);
+        string? data = BenchArgs.Option(args, "--data");
+        int maxMemory = int.Parse(BenchArgs.Option(args, "--max-memory") ?? "2048", CultureInfo.InvariantCulture);
+        string threads = BenchArgs.Option(args, "--threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture);
         data ??= Path.Combine(Path.GetTempPath(), "tweakdrizzle-bench-pipeline-" + which);
         double simSeconds = EnsureData(which, data);
         string output = Path.Combine(Path.GetTempPath(), "tweakdrizzle-bench-pipeline-out-" + Guid.NewGuid().ToString("N"));
@@ -140,11 +140,5 @@ internal static class PipelineBench
         DataSetWriter.Write(simulator, folder, new DataSetWriteOptions { CosmicRayMasks = false, SourceLists = false });
         File.WriteAllText(marker, "simulated");
         return sw.Elapsed.TotalSeconds;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

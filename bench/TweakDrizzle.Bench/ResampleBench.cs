@@ -17,9 +17,5 @@ internal static class ResampleBench
         return ResampleBenchmark.Run(kernel, size, threads, repeat, args.Contains("--check-determinism"));
     }
 
-    private static string Arg(string[] args, string name, string def)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : def;
-    }
+    private static string Arg(string[] args, string name, string def) => BenchArgs.Option(args, name) ?? def;
 }
