@@ -25,14 +25,7 @@ internal sealed partial class CombineRunner
             FinalDec = null,
         });
         Log($"separate drizzles: {sepGrid.Width}x{sepGrid.Height} at the native scale, kernel {DrizzleKernels.Name(options.DrizSepKernel)}");
-        var plans = new Dictionary<ChipWork, PixmapPlan>();
-        var footprints = new Dictionary<ChipWork, ChipFootprint>();
-        foreach (ChipWork c in chips)
-        {
-            PixelTransform t = c.TransformTo(sepGrid.Wcs);
-            plans[c] = PixmapPlan.Create(t, c.Width, c.Height, _pixmapOptions);
-            footprints[c] = ChipFootprint.Measure(t, c.Width, c.Height);
-        }
+        (Dictionary<ChipWork, PixmapPlan> plans, Dictionary<ChipWork, ChipFootprint> footprints) = PlanPixmaps(chips, sepGrid);
 
         List<SeparateDrizzle> singles = DrizzleSeparately(chips, sepGrid, plans, footprints, scratch);
         ScratchImage median = CombineMedian(singles, sepGrid, scratch);

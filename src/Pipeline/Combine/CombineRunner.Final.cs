@@ -26,14 +26,7 @@ internal sealed partial class CombineRunner
         Log(string.Create(CultureInfo.InvariantCulture,
             $"final drizzle: kernel {DrizzleKernels.Name(options.FinalKernel)}, pixfrac {options.FinalPixfrac}, weights {options.FinalWhtType.ToString().ToUpperInvariant()}, bits {options.FinalBits}, {tiles} tile(s) of {tileRows} rows"));
 
-        var plans = new Dictionary<ChipWork, PixmapPlan>();
-        var footprints = new Dictionary<ChipWork, ChipFootprint>();
-        foreach (ChipWork c in chips)
-        {
-            PixelTransform t = c.TransformTo(grid.Wcs);
-            plans[c] = PixmapPlan.Create(t, c.Width, c.Height, _pixmapOptions);
-            footprints[c] = ChipFootprint.Measure(t, c.Width, c.Height);
-        }
+        (Dictionary<ChipWork, PixmapPlan> plans, Dictionary<ChipWork, ChipFootprint> footprints) = PlanPixmaps(chips, grid);
 
         double texp = chips.Select(c => c.Input).Distinct().Sum(i => i.ExposureTime);
         var inputsForHeader = chips.Select(c => (c.Name, c.Input.ExposureTime, Weight(c))).ToList();

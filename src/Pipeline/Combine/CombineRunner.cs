@@ -253,6 +253,21 @@ internal sealed partial class CombineRunner(IReadOnlyList<CombineInput> inputs, 
         }
     }
 
+    /// <summary>For every chip, its pixmap plan onto <paramref name="grid"/> and where it lands there.</summary>
+    private (Dictionary<ChipWork, PixmapPlan> Plans, Dictionary<ChipWork, ChipFootprint> Footprints) PlanPixmaps(List<ChipWork> chips, OutputGrid grid)
+    {
+        var plans = new Dictionary<ChipWork, PixmapPlan>();
+        var footprints = new Dictionary<ChipWork, ChipFootprint>();
+        foreach (ChipWork c in chips)
+        {
+            PixelTransform t = c.TransformTo(grid.Wcs);
+            plans[c] = PixmapPlan.Create(t, c.Width, c.Height, _pixmapOptions);
+            footprints[c] = ChipFootprint.Measure(t, c.Width, c.Height);
+        }
+
+        return (plans, footprints);
+    }
+
     /// <summary>A full-size pixmap of a chip from its plan (in the run's reused buffer for that chip shape).</summary>
     private Pixmap FullPixmap(PixmapPlan plan)
     {
