@@ -195,6 +195,12 @@ public sealed record AstroDrizzleOptions
     /// </summary>
     public CosmicRayTail? DrizCrTail { get; init; } = new();
 
+    /// <summary>
+    /// The single-image (L.A.Cosmic) test of the pixels whose median had too few exposures to judge them (not in
+    /// AstroDrizzle), default on with <see cref="SingleImageCrTest"/>'s defaults; null: such pixels are not tested.
+    /// </summary>
+    public SingleImageCrTest? DrizCrSingle { get; init; } = new();
+
     /// <summary>Write the intermediates (single drizzles, median, blots, CR masks) next to the product.</summary>
     public bool WriteIntermediates { get; init; }
 

@@ -28,7 +28,7 @@ internal sealed partial class CombineRunner
         (Dictionary<ChipWork, PixmapPlan> plans, Dictionary<ChipWork, ChipFootprint> footprints) = PlanPixmaps(chips, sepGrid);
 
         List<SeparateDrizzle> singles = DrizzleSeparately(chips, sepGrid, plans, footprints, scratch);
-        ScratchImage median = CombineMedian(singles, sepGrid, scratch);
+        (ScratchImage median, ScratchImage? coverage) = CombineMedian(singles, sepGrid, scratch);
         foreach (SeparateDrizzle single in singles)
         {
             single.Sci.Dispose();
@@ -39,12 +39,13 @@ internal sealed partial class CombineRunner
         int done = 0;
         foreach (ChipWork c in chips)
         {
-            FindCosmicRays(c, sepGrid, plans[c], footprints[c], median);
+            FindCosmicRays(c, sepGrid, plans[c], footprints[c], median, coverage);
             ReleaseChipArrays();
             Report("driz_cr", ++done / (double)chips.Count);
         }
 
         median.Dispose();
+        coverage?.Dispose();
         Log(_crTiming.Summary("driz_cr"));
     }
 
@@ -124,8 +125,11 @@ internal sealed partial class CombineRunner
         return singles;
     }
 
-    /// <summary>The median of the separate drizzles, in bands of rows read from their scratch files, to a scratch file.</summary>
-    private ScratchImage CombineMedian(List<SeparateDrizzle> singles, OutputGrid sepGrid, ScratchFolder scratch)
+    /// <summary>
+    /// The median of the separate drizzles, in bands of rows read from their scratch files, to a scratch file; with the
+    /// single-image cosmic-ray test also the number of singles combined at each pixel.
+    /// </summary>
+    private (ScratchImage Median, ScratchImage? Coverage) CombineMedian(List<SeparateDrizzle> singles, OutputGrid sepGrid, ScratchFolder scratch)
     {
         int width = sepGrid.Width, height = sepGrid.Height, m = singles.Count;
         if (options.CombineNLow < 0 || options.CombineNHigh < 0)
@@ -139,6 +143,8 @@ internal sealed partial class CombineRunner
         Log(string.Create(CultureInfo.InvariantCulture,
             $"median: combine_type {options.CombineType.ToString().ToLowerInvariant()} of {m} separate drizzles, bands of {bandRows} rows"));
         ScratchImage median = scratch.Create("median", new GridWindow(0, 0, width, height));
+        ScratchImage? coverage = options.DrizCrSingle is null ? null : scratch.Create("coverage", new GridWindow(0, 0, width, height));
+        float[]? counts = coverage is null ? null : new float[(long)(bandRows + 2) * width];
         using FitsStreamWriter? medianFile = options.WriteIntermediates ? CreateIntermediate($"{options.Output}_med.fits", sepGrid) : null;
         var sci = new float[m][];
         var wht = new float[m][];
@@ -162,9 +168,10 @@ internal sealed partial class CombineRunner
                 block.Add(new SingleDrizzle(sci[s], wht[s], singles[s].ExposureTime, singles[s].SkyElectrons, singles[s].ReadNoise));
             }
 
-            MedianCombiner.CombineBlock(block, minWeight, width, r1 - r0, y0 - r0, y1 - r0, options, result);
+            MedianCombiner.CombineBlock(block, minWeight, width, r1 - r0, y0 - r0, y1 - r0, options, result, counts);
             ReadOnlySpan<float> rows = result.AsSpan((y0 - r0) * width, (y1 - y0) * width);
             median.WriteRows(y0, rows);
+            coverage?.WriteRows(y0, counts.AsSpan((y0 - r0) * width, (y1 - y0) * width));
             medianFile?.WritePixels(0, (long)y0 * width, rows);
             Report("median", y1 / (double)height);
         }
@@ -175,7 +182,7 @@ internal sealed partial class CombineRunner
             _files.Add(medianFile.Path);
         }
 
-        return median;
+        return (median, coverage);
     }
 
     private FitsStreamWriter CreateIntermediate(string name, OutputGrid grid)
@@ -186,7 +193,7 @@ internal sealed partial class CombineRunner
     }
 
     /// <summary>Blots the median (its window around the chip) back to the chip and applies the cosmic-ray test.</summary>
-    private void FindCosmicRays(ChipWork c, OutputGrid sepGrid, PixmapPlan plan, ChipFootprint footprint, ScratchImage median)
+    private void FindCosmicRays(ChipWork c, OutputGrid sepGrid, PixmapPlan plan, ChipFootprint footprint, ScratchImage median, ScratchImage? coverage)
     {
         GridWindow win = GridWindow.Around(footprint.Xmin, footprint.Xmax, footprint.Ymin, footprint.Ymax, WindowMargin, sepGrid.Width, sepGrid.Height);
         if (win.IsEmpty)
@@ -219,6 +226,19 @@ internal sealed partial class CombineRunner
         });
         var noise = new ChipNoise(c.Sky, c.ToElectrons, c.ReadNoise);
         bool[] cr = _crTiming.Time("CR test", () => CosmicRayDetector.Detect(data, blot, usable, c.Width, c.Height, noise, options)); // crsky: with the tail search
+        int single = 0, lowCoverage = 0;
+        if (coverage is not null && options.DrizCrSingle is { } singleTest)
+        {
+            bool[] tested = _crTiming.Time("single-image test", () => LowCoverage(coverage, win, mx, my, usable, singleTest.MaxCoverage));
+            bool[] found = _crTiming.Time("single-image test", () => SingleImageCosmicRays.Detect(data, usable, tested, c.Width, c.Height, noise, singleTest, options.NumCores));
+            for (int k = 0; k < cr.Length; k++)
+            {
+                lowCoverage += tested[k] ? 1 : 0;
+                single += found[k] && !cr[k] ? 1 : 0;
+                cr[k] |= found[k];
+            }
+        }
+
         var indices = new List<int>();
         for (int k = 0; k < cr.Length; k++)
         {
@@ -229,13 +249,33 @@ internal sealed partial class CombineRunner
         }
 
         c.CosmicRays = [.. indices];
-        Log(string.Create(CultureInfo.InvariantCulture, $"driz_cr {c.Name}: {indices.Count} pixels ({100.0 * indices.Count / cr.Length:0.###}%)"));
+        Log(string.Create(CultureInfo.InvariantCulture, $"driz_cr {c.Name}: {indices.Count} pixels ({100.0 * indices.Count / cr.Length:0.###}%)")
+            + (coverage is null ? "" : string.Create(CultureInfo.InvariantCulture, $", {single} of them by the single-image test of {lowCoverage} low-coverage pixels")));
         if (options.WriteIntermediates)
         {
             string root = $"{c.Input.Name}_sci{c.ExtVer}";
             WriteChipImage(Path.Combine(options.OutputFolder, root + "_blt.fits"), blot, c);
             WriteChipImage(Path.Combine(options.OutputFolder, root + "_crmask.fits"), cr.Select(b => b ? (byte)0 : (byte)1).ToArray(), c);
         }
+    }
+
+    /// <summary>The usable chip pixels whose median pixel (the nearest) combined at most <paramref name="maxCoverage"/> singles.</summary>
+    private static bool[] LowCoverage(ScratchImage coverage, GridWindow win, double[] mx, double[] my, bool[] usable, int maxCoverage)
+    {
+        var counts = new float[win.PixelCount];
+        coverage.ReadRegion(win.Y0, win.Y0 + win.Height, win.X0, win.Width, counts, 0f);
+        var tested = new bool[usable.Length];
+        for (int k = 0; k < tested.Length; k++)
+        {
+            if (usable[k])
+            {
+                // Usable pixels map inside the window (the blot's coverage test above).
+                long q = ((long)Math.Round(my[k]) * win.Width) + (long)Math.Round(mx[k]);
+                tested[k] = counts[q] <= maxCoverage;
+            }
+        }
+
+        return tested;
     }
 
     /// <summary>

@@ -56,8 +56,10 @@ public static class MedianCombiner
     /// Combines a block of rows: <paramref name="block"/> holds the singles' rows [0, rows) of the block (their Sci and
     /// Wht are rows x width); rows [<paramref name="first"/>, <paramref name="last"/>) are combined into
     /// <paramref name="result"/> (same layout); the rows outside are a halo only read by minmed's 3x3 neighbour rule.
+    /// <paramref name="coverage"/>, when given (same layout), receives the number of singles combined at each pixel.
     /// </summary>
-    internal static void CombineBlock(IReadOnlyList<SingleDrizzle> block, float[] minWeight, int width, int rows, int first, int last, AstroDrizzleOptions options, float[] result)
+    internal static void CombineBlock(IReadOnlyList<SingleDrizzle> block, float[] minWeight, int width, int rows, int first, int last, AstroDrizzleOptions options, float[] result,
+        float[]? coverage = null)
     {
         int m = block.Count;
         long n = (long)width * rows;
@@ -96,6 +98,11 @@ public static class MedianCombiner
                             owner[c] = s;
                             c++;
                         }
+                    }
+
+                    if (coverage is not null)
+                    {
+                        coverage[k] = c;
                     }
 
                     if (c == 0)
