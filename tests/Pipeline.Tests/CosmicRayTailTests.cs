@@ -123,6 +123,33 @@ public sealed class CosmicRayTailTests
     }
 
     [Fact]
+    public void Tail_search_reaches_across_a_bad_column()
+    {
+        // A short vertical track whose core runs down bad column x = 15 (never tested). Its diffused charge lies on
+        // both sides: 20 e⁻ (2.5σ), below both passes of AstroDrizzle's rule and above the tail threshold. One bright
+        // pixel left of the column is found by AstroDrizzle's rule.
+        var blot = new float[W * H];
+        var data = new float[W * H];
+        var usable = Enumerable.Repeat(true, W * H).ToArray();
+        for (int y = 0; y < H; y++)
+        {
+            usable[(y * W) + 15] = false;
+            data[(y * W) + 15] = 500; // a hot column
+        }
+
+        for (int y = 10; y <= 12; y++)
+        {
+            data[(y * W) + 14] = 20;
+            data[(y * W) + 16] = 20;
+        }
+
+        data[(11 * W) + 14] = 400;
+        bool[] cr = CosmicRayDetector.Detect(data, blot, usable, W, H, Noise, (3.5, 3.0), (1.2, 0.7), 1, new CosmicRayTail { Edge = false });
+        int[] expected = [(10 * W) + 14, (10 * W) + 16, (11 * W) + 14, (11 * W) + 16, (12 * W) + 14, (12 * W) + 16];
+        Assert.Equal(expected, Flagged(cr));
+    }
+
+    [Fact]
     public void Bad_tail_options_are_refused()
     {
         var a = new float[W * H];

@@ -47,6 +47,10 @@ internal static class AstroDrizzleCommand
         var crScale = new Option<string>("--driz-cr-scale") { Description = "Derivative scales of the two passes.", DefaultValueFactory = _ => "1.2 0.7" };
         var crGrow = new Option<int>("--driz-cr-grow") { Description = "Box size cosmic-ray pixels are grown to.", DefaultValueFactory = _ => 1 };
         var crTail = new Option<bool>("--driz-cr-tail") { Description = "After AstroDrizzle's rule, grow cosmic rays into their faint tails (not in AstroDrizzle; false: AstroDrizzle's rule alone).", DefaultValueFactory = _ => true };
+        var crCores = new Option<bool>("--driz-cr-cores")
+        {
+            Description = "Also test star cores, where the blot is steep, against a local model of the blot's registration and resampling error (not in AstroDrizzle; meant for --combine-type median).",
+        };
         var crSingle = new Option<bool>("--driz-cr-single")
         {
             Description = "Test the pixels that fewer than three exposures cover (chip gaps, mosaic edges) on their own, with L.A.Cosmic's criteria (not in AstroDrizzle; false: only AstroDrizzle's comparison with the median).",
@@ -67,7 +71,7 @@ internal static class AstroDrizzleCommand
         {
             files, output, outDir, finalWcs, scale, rot, outnx, outny, ra, dec, refimage, kernel, pixfrac, fillval, whtType, bits, sepBits,
             units, staticMask, staticSig, skysub, skymethod, skystat, sepKernel, sepPixfrac, combineType, combineNsigma, nlow, nhigh, maskpt,
-            blotInterp, drizCr, crSnr, crScale, crGrow, crTail, crTailSnr, crSingle, holePixfrac, intermediates, updateDq, cores, maxPixels, maxMemory, tileRows, scratchDir, quiet, plotsDir,
+            blotInterp, drizCr, crSnr, crScale, crGrow, crTail, crTailSnr, crCores, crSingle, holePixfrac, intermediates, updateDq, cores, maxPixels, maxMemory, tileRows, scratchDir, quiet, plotsDir,
         };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
@@ -123,7 +127,7 @@ internal static class AstroDrizzleCommand
                 DrizCrSnr = Pair(parse.GetValue(crSnr)!, "--driz-cr-snr"),
                 DrizCrScale = Pair(parse.GetValue(crScale)!, "--driz-cr-scale"),
                 DrizCrGrow = parse.GetValue(crGrow),
-                DrizCrTail = parse.GetValue(crTail) ? new CosmicRayTail { Snr = parse.GetValue(crTailSnr) } : null,
+                DrizCrTail = parse.GetValue(crTail) ? new CosmicRayTail { Snr = parse.GetValue(crTailSnr), Cores = parse.GetValue(crCores) } : null,
                 DrizCrSingle = parse.GetValue(crSingle) ? new SingleImageCrTest() : null,
                 FinalHolePixfrac = parse.GetValue(holePixfrac),
                 WriteIntermediates = parse.GetValue(intermediates),

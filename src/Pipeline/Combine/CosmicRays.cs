@@ -233,15 +233,25 @@ public static class CosmicRayDetector
                     for (int i = Math.Max(0, x - 1); i <= Math.Min(width - 1, x + 1); i++)
                     {
                         int q = (j * width) + i;
-                        if (mask[q] || queued[q] || !usable[q])
+                        if (usable[q])
                         {
+                            TryAdd(q);
                             continue;
                         }
 
-                        if (diff[q] > (tail.Scale * deriv[q]) + (tail.Snr * sig[q]))
+                        // A bad pixel (a bad column, a hot pixel) is never flagged itself, but the track goes on beyond
+                        // it: its neighbours are reached through it (a track whose brightest pixel fell on a bad
+                        // column otherwise leaves its diffused charge on both sides).
+                        for (int jj = Math.Max(0, j - 1); jj <= Math.Min(height - 1, j + 1); jj++)
                         {
-                            queued[q] = true;
-                            ring.Add(q);
+                            for (int ii = Math.Max(0, i - 1); ii <= Math.Min(width - 1, i + 1); ii++)
+                            {
+                                int r = (jj * width) + ii;
+                                if (usable[r])
+                                {
+                                    TryAdd(r);
+                                }
+                            }
                         }
                     }
                 }
@@ -285,6 +295,16 @@ public static class CosmicRayDetector
 
         // Edge seeds: flagged pixels whose excess is a clear detection (the cores and bright parts of the tracks).
         bool Seed(int k) => mask[k] && diff[k] > tail.EdgeSnr * sig[k];
+
+        // Queues a pixel for the next ring when it passes the tail test.
+        void TryAdd(int q)
+        {
+            if (!mask[q] && !queued[q] && diff[q] > (tail.Scale * deriv[q]) + (tail.Snr * sig[q]))
+            {
+                queued[q] = true;
+                ring.Add(q);
+            }
+        }
     }
 
     private const int CoreHalf = 3;
