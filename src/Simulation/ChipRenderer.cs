@@ -105,6 +105,23 @@ internal static class ChipRenderer
         return chip;
     }
 
+    /// <summary>The area on the sky of the pixel at (x, y): central differences on the tangent plane there.</summary>
+    private static double PixelArea(TanSipModel wcs, double x, double y)
+    {
+        (double ra, double dec) = wcs.PixelToWorld(x, y);
+        (double xr, double yr) = Plane(x + 0.5, y);
+        (double xl, double yl) = Plane(x - 0.5, y);
+        (double xu, double yu) = Plane(x, y + 0.5);
+        (double xd, double yd) = Plane(x, y - 0.5);
+        return Math.Abs(((xr - xl) * (yu - yd)) - ((yr - yl) * (xu - xd)));
+
+        (double Xi, double Eta) Plane(double px, double py)
+        {
+            (double r, double d) = wcs.PixelToWorld(px, py);
+            return SkyMath.Gnomonic(ra, dec, r, d);
+        }
+    }
+
     private static List<Item> Project(Simulator sim, TanSipModel wcs, FilterSpec filter, double t, int nx, int ny)
     {
         SimulationOptions opt = sim.Options;
@@ -113,6 +130,7 @@ internal static class ChipRenderer
         (double cra, double cdec) = wcs.PixelToWorld((nx - 1) / 2.0, (ny - 1) / 2.0);
         double reach = ((0.5 * Math.Sqrt(((double)nx * nx) + ((double)ny * ny))) + psf.MaxStampRadius + 64 + (2 * det.DistortionPixels)) * det.PixelScaleArcsec * 1.1 / 3600.0;
         var items = new List<Item>();
+        double centreArea = PixelArea(wcs, (nx - 1) / 2.0, (ny - 1) / 2.0);
         IReadOnlyList<SkySource> sources = sim.Sky.Sources;
         for (int k = 0; k < sources.Count; k++)
         {
@@ -128,7 +146,10 @@ internal static class ChipRenderer
                 continue;
             }
 
-            double flux = s.RateIn(filter) * t;
+            // Flat-fielded data: a uniform sky gives every pixel the same count, so a source on a pixel that sees less
+            // sky than the chip-centre pixel is scaled up by the ratio of the areas (HST's FLT/FLC images need the pixel
+            // area map for photometry for this reason; drizzle, which weights by the true pixel areas, undoes it).
+            double flux = s.RateIn(filter) * t * (centreArea / PixelArea(wcs, x, y));
             if (s.Kind == SourceKind.Star)
             {
                 int r = psf.StampRadius(flux, opt.RenderFloor);

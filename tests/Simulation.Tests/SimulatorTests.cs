@@ -109,6 +109,50 @@ public class SimulatorTests
     }
 
     [Fact]
+    public void SourcesAreScaledAsFlatFieldedDataByTheInversePixelArea()
+    {
+        // Two equal stars, one at the middle of chip 2, one near its corner where the distortion changes the pixel area.
+        (double ra0, double dec0) = OnChip2();
+        (double ra1, double dec1) = OnChip2(5.5, -2.6);
+        var opt = new SimulationOptions
+        {
+            Detector = Tiny,
+            SkySources = [new SkySource(1, ra0, dec0, SourceKind.Star, 100, 0.5), new SkySource(2, ra1, dec1, SourceKind.Star, 100, 0.5)],
+            Noise = false,
+            CosmicRays = false,
+            HotPixels = false,
+            BadColumns = false,
+            Saturation = false,
+        };
+        SimulatedExposure e = new Simulator(opt).Simulate(0);
+        SimulatedChip chip = e.Chips.Single(c => c.Sources.Count == 2);
+        RenderedSource centre = chip.Sources.Single(s => s.Id == 1), corner = chip.Sources.Single(s => s.Id == 2);
+
+        // Pixel areas from the four mapped pixel corners (shoelace on the tangent plane at the pixel).
+        double Area(double x, double y)
+        {
+            (double ra, double dec) = chip.TrueWcs.PixelToWorld(x, y);
+            (double, double)[] c = [(x - 0.5, y - 0.5), (x + 0.5, y - 0.5), (x + 0.5, y + 0.5), (x - 0.5, y + 0.5)];
+            var p = c.Select(q => chip.TrueWcs.PixelToWorld(q.Item1, q.Item2)).Select(w => SkyMath.Gnomonic(ra, dec, w.Ra, w.Dec)).ToArray();
+            double a = 0;
+            for (int k = 0; k < 4; k++)
+            {
+                a += (p[k].Xi * p[(k + 1) % 4].Eta) - (p[(k + 1) % 4].Xi * p[k].Eta);
+            }
+
+            return Math.Abs(a) / 2;
+        }
+
+        double middle = Area((chip.Width - 1) / 2.0, (chip.Height - 1) / 2.0);
+        double flux = 100 * e.Geometry.ExposureTime;
+        double expectedCorner = flux * middle / Area(corner.X, corner.Y);
+        double expectedCentre = flux * middle / Area(centre.X, centre.Y);
+        Assert.True(Math.Abs((expectedCorner / expectedCentre) - 1) > 2e-3, "the test needs a pixel-area difference");
+        Assert.Equal(1.0, corner.Electrons / expectedCorner, 5);
+        Assert.Equal(1.0, centre.Electrons / expectedCentre, 5);
+    }
+
+    [Fact]
     public void TruthPositionsAreWhereTheLightIs()
     {
         (double ra, double dec) = OnChip2(0.7, -0.4);
