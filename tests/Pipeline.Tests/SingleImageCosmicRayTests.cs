@@ -76,6 +76,33 @@ public sealed class SingleImageCosmicRayTests : IDisposable
     }
 
     [Fact]
+    public void Result_does_not_depend_on_where_the_row_bands_fall()
+    {
+        // A tall noisy image with hits on and around row 128 (a band boundary), tested whole, and the same image
+        // under 37 more rows: the flags must be the same, shifted.
+        const int w = 40, h = 300, pad = 37;
+        var rng = new Random(11);
+        var data = new float[w * (h + pad)];
+        for (int k = 0; k < data.Length; k++)
+        {
+            data[k] = (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()) * 8);
+        }
+
+        foreach ((int x, int y) in ((int, int)[])[(10, 125), (10, 126), (11, 127), (11, 128), (12, 129), (30, 131), (20, 255), (21, 256)])
+        {
+            data[((y + pad) * w) + x] += 400;
+        }
+
+        bool[] tall = SingleImageCosmicRays.Detect(data, Enumerable.Repeat(true, data.Length).ToArray(), Enumerable.Repeat(true, data.Length).ToArray(),
+            w, h + pad, Noise, new SingleImageCrTest());
+        float[] top = data[(pad * w)..];
+        bool[] cut = SingleImageCosmicRays.Detect(top, Enumerable.Repeat(true, top.Length).ToArray(), Enumerable.Repeat(true, top.Length).ToArray(),
+            w, h, Noise, new SingleImageCrTest());
+        Assert.Equal(tall[(pad * w)..], cut);
+        Assert.True(cut[(128 * w) + 11] && cut[(256 * w) + 21], "the hits across the band boundaries are found");
+    }
+
+    [Fact]
     public void Bad_pixels_do_not_make_cosmic_rays_around_them()
     {
         float[] data = StarTrackAndNoise(7);

@@ -37,10 +37,21 @@ public sealed record SingleImageCrTest
 }
 
 /// <summary>The single-image cosmic-ray test of <see cref="SingleImageCrTest"/> (L.A.Cosmic restricted to given pixels).</summary>
+/// <remarks>
+/// The chip is worked through in bands of rows, each with the halo its medians need, and S, N and med3 are computed
+/// only within <see cref="Reach"/> pixels of a tested pixel, so the memory used is a few bands, not a few chips
+/// (full-size chips are 8 Mpix), and the time grows with the number of tested pixels.
+/// </remarks>
 public static class SingleImageCosmicRays
 {
     /// <summary>How far from a tested pixel S, N and med3 are needed: S' takes the 5×5 median of S, F the 7×7 median of med3.</summary>
     private const int Reach = 3;
+
+    /// <summary>How far beyond a pixel whose S or med3 is computed the data are read: 5×5 medians of the data.</summary>
+    private const int DataReach = 2;
+
+    /// <summary>Rows per band.</summary>
+    private const int BandRows = 128;
 
     /// <summary>Finds cosmic rays among the <paramref name="tested"/> pixels of one chip.</summary>
     /// <param name="data">Sky-subtracted chip data (data units).</param>
@@ -53,9 +64,12 @@ public static class SingleImageCosmicRays
     /// <param name="maxThreads">Largest number of threads (null: all cores); the result does not depend on it.</param>
     /// <returns>True where a cosmic ray was found.</returns>
     /// <exception cref="CombineException">Arrays of different sizes or thresholds that are not positive.</exception>
-    public static bool[] Detect(ReadOnlySpan<float> data, ReadOnlySpan<bool> usable, ReadOnlySpan<bool> tested, int width, int height,
+    public static bool[] Detect(float[] data, bool[] usable, bool[] tested, int width, int height,
         ChipNoise noise, SingleImageCrTest test, int? maxThreads = null)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(usable);
+        ArgumentNullException.ThrowIfNull(tested);
         ArgumentNullException.ThrowIfNull(test);
         int n = width * height;
         if (data.Length != n || usable.Length != n || tested.Length != n)
@@ -68,82 +82,87 @@ public static class SingleImageCosmicRays
             throw new CombineException("single-image cosmic-ray test: sigclip, sigfrac and objlim must be positive");
         }
 
-        var flagged = new bool[n];
-        var region = Region.Create(tested, width, height, Reach);
-        if (region.IsEmpty)
+        var list = new List<int>();
+        for (int k = 0; k < n; k++)
         {
-            return flagged;
+            if (tested[k])
+            {
+                list.Add(k);
+            }
         }
 
+        int[] testedPixels = [.. list];
+        var sPrime = new float[testedPixels.Length]; // aligned with testedPixels
+        var flagged = new bool[n];
+        var po = new ParallelOptions { MaxDegreeOfParallelism = maxThreads ?? Environment.ProcessorCount };
         double g = noise.ToElectrons > 0 ? noise.ToElectrons : 1.0;
         double rn2 = noise.ReadNoise * noise.ReadNoise;
-
-        // Noise, Laplacian significance and the 3x3 median, where the tested pixels' 5x5 and 7x7 medians need them.
-        var sig = new float[n];
-        var s = new float[n];
-        var med3 = new float[n];
-        float[] values = data.ToArray();
-        bool[] good = usable.ToArray();
-        ForEachChunk(region.Near, maxThreads, k =>
+        var band = new Band(width, BandRows + (2 * Reach));
+        int next = 0;
+        for (int b0 = 0; b0 < height && next < testedPixels.Length; b0 += BandRows)
         {
-            Span<float> buf = stackalloc float[49];
-            int x = k % width, y = k / width;
-            double m5 = Median(values, good, width, height, x, y, 2, buf);
-            double electrons = Math.Max((double.IsNaN(m5) ? 0 : m5) + noise.Sky, 0) * g;
-            double nse = Math.Sqrt(electrons + rn2) / g;
-            sig[k] = (float)nse;
-            s[k] = (float)(LaplacianPlus(values, good, width, height, x, y) / (2 * nse));
-            med3[k] = (float)Median(values, good, width, height, x, y, 1, buf);
-        });
+            int b1 = Math.Min(height, b0 + BandRows);
+            int first = next;
+            while (next < testedPixels.Length && testedPixels[next] < b1 * width)
+            {
+                next++;
+            }
 
-        // S' = S − med5(S) and the fine-structure contrast at the tested pixels.
-        var sPrime = new float[n];
-        var candidate = new bool[n];
-        ForEachChunk(region.Tested, maxThreads, k =>
-        {
-            Span<float> buf = stackalloc float[49];
-            int x = k % width, y = k / width;
-            double sMed = Median(s, [], width, height, x, y, 2, buf);
-            sPrime[k] = (float)(s[k] - (double.IsNaN(sMed) ? 0 : sMed));
-            double m7 = Median(med3, [], width, height, x, y, 3, buf);
-            double f = Math.Max((med3[k] - (double.IsNaN(m7) ? 0 : m7)) / sig[k], 0.01);
-            candidate[k] = sPrime[k] > test.SigClip && sPrime[k] / f > test.ObjLim;
-        });
+            if (first == next)
+            {
+                continue;
+            }
 
-        // Cosmic-ray pixels, then neighbours above sigclip, then their neighbours above sigfrac·sigclip.
-        foreach (int k in region.Tested)
-        {
-            flagged[k] = candidate[k];
+            // S, N and med3 for the pixels within Reach of a tested pixel of rows [b0, b1) (rows b0 - Reach .. b1 + Reach).
+            band.Reset(b0 - Reach, b1 + Reach, height);
+            band.MarkAround(testedPixels, first, next, Reach);
+            Parallel.For(band.Row0, band.Row1, po, y =>
+            {
+                Span<float> buf = stackalloc float[49];
+                for (int x = 0; x < width; x++)
+                {
+                    int i = band.Index(x, y);
+                    if (!band.Near[i])
+                    {
+                        continue;
+                    }
+
+                    double m5 = Median(data, usable, width, height, x, y, DataReach, buf);
+                    double electrons = Math.Max((double.IsNaN(m5) ? 0 : m5) + noise.Sky, 0) * g;
+                    double nse = Math.Sqrt(electrons + rn2) / g;
+                    band.Noise[i] = (float)nse;
+                    band.S[i] = (float)(LaplacianPlus(data, usable, width, height, x, y) / (2 * nse));
+                    band.Med3[i] = (float)Median(data, usable, width, height, x, y, 1, buf);
+                }
+            });
+
+            // S' = S − med5(S) and the fine-structure contrast at the tested pixels of the band.
+            Parallel.For(first, next, po, t =>
+            {
+                Span<float> buf = stackalloc float[49];
+                int k = testedPixels[t], x = k % width, y = k / width;
+                double sMed = band.Median(band.S, x, y, 2, buf);
+                sPrime[t] = (float)(band.S[band.Index(x, y)] - (double.IsNaN(sMed) ? 0 : sMed));
+                double m7 = band.Median(band.Med3, x, y, 3, buf);
+                double f = Math.Max((band.Med3[band.Index(x, y)] - (double.IsNaN(m7) ? 0 : m7)) / band.Noise[band.Index(x, y)], 0.01);
+                flagged[k] = sPrime[t] > test.SigClip && sPrime[t] / f > test.ObjLim;
+            });
         }
 
-        Grow(flagged, sPrime, region, width, height, test.SigClip);
-        Grow(flagged, sPrime, region, width, height, test.SigFrac * test.SigClip);
+        // Tested neighbours of cosmic-ray pixels above sigclip, then their neighbours above sigfrac·sigclip.
+        Grow(flagged, testedPixels, sPrime, width, height, test.SigClip);
+        Grow(flagged, testedPixels, sPrime, width, height, test.SigFrac * test.SigClip);
         return flagged;
     }
 
-    /// <summary>Runs <paramref name="body"/> for every index, in fixed chunks on up to <paramref name="maxThreads"/> threads (each index is written only by its own call).</summary>
-    private static void ForEachChunk(int[] indices, int? maxThreads, Action<int> body)
-    {
-        const int chunk = 4096;
-        int chunks = (indices.Length + chunk - 1) / chunk;
-        var po = new ParallelOptions { MaxDegreeOfParallelism = maxThreads ?? Environment.ProcessorCount };
-        Parallel.For(0, chunks, po, c =>
-        {
-            int end = Math.Min(indices.Length, (c + 1) * chunk);
-            for (int i = c * chunk; i < end; i++)
-            {
-                body(indices[i]);
-            }
-        });
-    }
-
     /// <summary>Adds the tested 8-neighbours of flagged pixels whose significance exceeds <paramref name="limit"/> (one ring).</summary>
-    private static void Grow(bool[] flagged, float[] sPrime, Region region, int width, int height, double limit)
+    private static void Grow(bool[] flagged, int[] testedPixels, float[] sPrime, int width, int height, double limit)
     {
         var add = new List<int>();
-        foreach (int k in region.Tested)
+        for (int t = 0; t < testedPixels.Length; t++)
         {
-            if (flagged[k] || !(sPrime[k] > limit))
+            int k = testedPixels[t];
+            if (flagged[k] || !(sPrime[t] > limit))
             {
                 continue;
             }
@@ -191,8 +210,8 @@ public static class SingleImageCosmicRays
             + Math.Max(0, (2 * p) - left - above) + Math.Max(0, (2 * p) - right - above));
     }
 
-    /// <summary>Median of the good pixels (every pixel when <paramref name="good"/> is empty) in the (2r+1)² box around (x, y), inside the chip; NaN when none.</summary>
-    private static double Median(ReadOnlySpan<float> v, ReadOnlySpan<bool> good, int width, int height, int x, int y, int r, Span<float> buf)
+    /// <summary>Median of the good pixels in the (2r+1)² box around (x, y), inside the chip; NaN when none.</summary>
+    private static double Median(float[] v, bool[] good, int width, int height, int x, int y, int r, Span<float> buf)
     {
         int c = 0;
         for (int j = Math.Max(0, y - r); j <= Math.Min(height - 1, y + r); j++)
@@ -200,79 +219,83 @@ public static class SingleImageCosmicRays
             for (int i = Math.Max(0, x - r); i <= Math.Min(width - 1, x + r); i++)
             {
                 int k = (j * width) + i;
-                if (good.IsEmpty || good[k])
+                if (good[k])
                 {
                     buf[c++] = v[k];
                 }
             }
         }
 
+        return MedianOf(buf[..c]);
+    }
+
+    private static double MedianOf(Span<float> vals)
+    {
+        int c = vals.Length;
         if (c == 0)
         {
             return double.NaN;
         }
 
-        Span<float> vals = buf[..c];
         vals.Sort();
         return (c & 1) == 1 ? vals[c / 2] : 0.5 * ((double)vals[(c / 2) - 1] + vals[c / 2]);
     }
 
-    /// <summary>The tested pixels, and every pixel within a (Chebyshev) distance of one, in row-major order.</summary>
-    private sealed class Region(int[] tested, int[] near)
+    /// <summary>S, N and med3 of one band of rows (with its halo), and which of its pixels they are computed for.</summary>
+    private sealed class Band(int width, int capacityRows)
     {
-        public static Region Create(ReadOnlySpan<bool> tested, int width, int height, int distance)
+        public float[] S { get; } = new float[width * capacityRows];
+
+        public float[] Noise { get; } = new float[width * capacityRows];
+
+        public float[] Med3 { get; } = new float[width * capacityRows];
+
+        public bool[] Near { get; } = new bool[width * capacityRows];
+
+        /// <summary>First chip row held.</summary>
+        public int Row0 { get; private set; }
+
+        /// <summary>One past the last chip row held.</summary>
+        public int Row1 { get; private set; }
+
+        public void Reset(int row0, int row1, int height)
         {
-            var list = new List<int>();
-            for (int k = 0; k < tested.Length; k++)
-            {
-                if (tested[k])
-                {
-                    list.Add(k);
-                }
-            }
+            Row0 = Math.Max(0, row0);
+            Row1 = Math.Min(height, row1);
+            Array.Clear(Near);
+        }
 
-            // The tested mask grown by a (2d+1)² box: rows, then columns.
-            var rows = new bool[tested.Length];
-            foreach (int k in list)
-            {
-                int x = k % width, o = k - x;
-                for (int i = Math.Max(0, x - distance); i <= Math.Min(width - 1, x + distance); i++)
-                {
-                    rows[o + i] = true;
-                }
-            }
+        public int Index(int x, int y) => ((y - Row0) * width) + x;
 
-            var grown = new bool[tested.Length];
-            for (int k = 0; k < rows.Length; k++)
+        /// <summary>Marks the pixels within <paramref name="r"/> of tested pixels [first, end) that lie in the band.</summary>
+        public void MarkAround(int[] tested, int first, int end, int r)
+        {
+            for (int t = first; t < end; t++)
             {
-                if (rows[k])
+                int x = tested[t] % width, y = tested[t] / width;
+                for (int j = Math.Max(Row0, y - r); j < Math.Min(Row1, y + r + 1); j++)
                 {
-                    int x = k % width, y = k / width;
-                    for (int j = Math.Max(0, y - distance); j <= Math.Min(height - 1, y + distance); j++)
+                    for (int i = Math.Max(0, x - r); i <= Math.Min(width - 1, x + r); i++)
                     {
-                        grown[(j * width) + x] = true;
+                        Near[Index(i, j)] = true;
                     }
                 }
             }
+        }
 
-            var near = new List<int>();
-            for (int k = 0; k < grown.Length; k++)
+        /// <summary>Median of a band quantity over the (2r+1)² box around (x, y) (every pixel there is computed).</summary>
+        public double Median(float[] v, int x, int y, int r, Span<float> buf)
+        {
+            int c = 0;
+            for (int j = Math.Max(Row0, y - r); j < Math.Min(Row1, y + r + 1); j++)
             {
-                if (grown[k])
+                for (int i = Math.Max(0, x - r); i <= Math.Min(width - 1, x + r); i++)
                 {
-                    near.Add(k);
+                    buf[c++] = v[Index(i, j)];
                 }
             }
 
-            return new Region([.. list], [.. near]);
+            return MedianOf(buf[..c]);
         }
-
-        public bool IsEmpty => tested.Length == 0;
-
-        /// <summary>The tested pixels.</summary>
-        public int[] Tested => tested;
-
-        /// <summary>The pixels within the distance of a tested pixel (the tested ones included).</summary>
-        public int[] Near => near;
     }
 }
