@@ -73,7 +73,7 @@ internal static class DemoRunner
     public const uint FinalBits = 256;
 
     /// <summary>Holes left where rejections coincide are filled from drops of this pixfrac (HoleFill).</summary>
-    public const double HolePixfrac = 2.0;
+    public const double HolePixfrac = 3.0;
 
     /// <summary>
     /// combine_type of the demo: median, not AstroDrizzle's default minmed, because each filter has six exposures
