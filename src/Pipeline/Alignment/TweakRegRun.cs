@@ -22,6 +22,12 @@ namespace TweakDrizzle.Pipeline.Alignment;
 /// </remarks>
 public static class TweakRegRun
 {
+    /// <summary>How the inputs are loaded: headers, WCSs and sizes only.</summary>
+    private static readonly ExposureLoadOptions HeaderOnly = new() { ReadErr = false, ReadPixels = false };
+
+    /// <summary>What the detection step reads of one chip: SCI and DQ.</summary>
+    private static readonly ExposureLoadOptions Pixels = new() { ReadErr = false };
+
     private sealed record ChipCatalog(double[] X, double[] Y, double[] Flux);
 
     private sealed record Input(string Path, Exposure Exposure, IReadOnlyList<ChipCatalog> Chips)
@@ -75,7 +81,8 @@ public static class TweakRegRun
         var inputs = new List<Input>();
         foreach (string p in paths)
         {
-            Exposure e = Exposure.Load(p, new ExposureLoadOptions { ReadErr = false });
+            // Header-only: the pixels of each chip are read inside the detection step and dropped after it.
+            Exposure e = Exposure.Load(p, HeaderOnly);
             if (options.UpdateHeader)
             {
                 CheckName(e, options);
@@ -96,7 +103,7 @@ public static class TweakRegRun
             }
 
             refIndex = paths.IndexOf(full);
-            refImage = refIndex >= 0 ? inputs[refIndex].Exposure : Exposure.Load(full, new ExposureLoadOptions { ReadErr = false });
+            refImage = refIndex >= 0 ? inputs[refIndex].Exposure : Exposure.Load(full, HeaderOnly);
         }
 
         IReadOnlyList<SkySource>? refcat = options.RefCatalog ?? (options.RefCat is { } rc ? ReferenceCatalogFile.Read(rc, options) : null);
@@ -122,7 +129,9 @@ public static class TweakRegRun
         var chipJobs = allExposures.SelectMany((e, ei) => e.Chips.Select((c, ci) => (ei, ci))).ToArray();
         var chipCats = new ChipCatalog[chipJobs.Length];
         log(string.Create(CultureInfo.InvariantCulture, $"finding sources on {chipJobs.Length} chips of {allExposures.Count} images ({(catfile is null ? options.Detector.ToString().ToLowerInvariant() + " detector" : "user catalogs")})"));
-        var po = new ParallelOptions { MaxDegreeOfParallelism = options.NumCores ?? -1 };
+        // At most one chip's pixels per worker: the thread count is capped (the thread pool may otherwise add threads
+        // beyond the cores while chips are long-running). The result does not depend on it (chips are independent).
+        var po = new ParallelOptions { MaxDegreeOfParallelism = options.NumCores ?? Environment.ProcessorCount };
         Exception? failure = null;
         Parallel.For(0, chipJobs.Length, po, k =>
         {
@@ -132,7 +141,7 @@ public static class TweakRegRun
                 Chip c = e.Chips[chipJobs[k].ci];
                 chipCats[k] = catfile is not null && TryCatalogFor(catfile, e, chipJobs[k].ci, out string? catPath)
                     ? UserCatalog.Read(catPath!, c)
-                    : Detect(e, c, options);
+                    : Detect(e, chipJobs[k].ci, options);
             }
             catch (Exception ex) when (ex is TweakRegException or SourceFinderException or IOException)
             {
@@ -457,18 +466,18 @@ public static class TweakRegRun
 
     private static string NoSourceReason(Exposure e, TweakRegOptions options)
     {
-        long good = 0, total = 0;
-        foreach (Chip c in e.Chips)
+        long good = 0;
+        for (int i = 0; i < e.Chips.Count; i++)
         {
-            total += c.Sci.Length;
-            good += c.GoodPixels(options.DqBits).Count(g => g);
+            good += e.ReadChip(i, Pixels).GoodPixels(options.DqBits).Count(g => g);
         }
 
         return good == 0 ? "no usable pixels (all NaN or flagged in DQ)" : "no usable stars found (none above the threshold, or all saturated)";
     }
 
-    private static ChipCatalog Detect(Exposure e, Chip chip, TweakRegOptions o)
+    private static ChipCatalog Detect(Exposure e, int chipIndex, TweakRegOptions o)
     {
+        Chip chip = e.ReadChip(chipIndex, Pixels);
         bool[] good = chip.GoodPixels(o.DqBits);
         if (!good.Contains(true))
         {

@@ -117,11 +117,13 @@ public static class AstroDrizzle
             throw new CombineException("no input files");
         }
 
+        // Metadata from a header-only load; each step reads a chip's pixels (with `load`) when it needs them.
         var load = new ExposureLoadOptions { ReadErr = options.FinalWhtType == WeightType.Err };
+        var headerOnly = load with { ReadPixels = false };
         var inputs = new List<CombineInput>();
         foreach (string f in files)
         {
-            Exposure e = Exposure.Load(f, load);
+            Exposure e = Exposure.Load(f, headerOnly);
             string? spec = e.Chips.Count == 1 ? f : null;
             inputs.Add(CombineInput.FromExposure(e, inputs.Count, c => spec ?? $"{e.Path}[SCI,{c.ExtVer}]", load));
         }

@@ -20,7 +20,8 @@ internal sealed class CombineInput
 
     /// <summary>
     /// Describes an exposure. With <paramref name="reloadSpec"/> the chips' pixels are dropped and re-read from the
-    /// file each time a step needs them; without, the exposure's arrays in memory are used.
+    /// file each time a step needs them; without, the exposure's arrays in memory are used (header-only chips are read
+    /// from the exposure's file each time, see <see cref="Exposure.ReadChip(int, ExposureLoadOptions?)"/>).
     /// </summary>
     public static CombineInput FromExposure(Exposure e, int index, Func<Chip, string>? reloadSpec, ExposureLoadOptions? load)
     {
@@ -36,9 +37,12 @@ internal sealed class CombineInput
             Units = e.Units,
             Chips = chips,
         };
-        foreach (Chip c in e.Chips)
+        for (int ci = 0; ci < e.Chips.Count; ci++)
         {
-            Func<Chip> loader = reloadSpec is null ? InMemory(c) : FromFile(reloadSpec(c), c.ExtVer, load);
+            Chip c = e.Chips[ci];
+            Func<Chip> loader = reloadSpec is not null ? FromFile(reloadSpec(c), c.ExtVer, load)
+                : c.HasPixels ? InMemory(c)
+                : FromExposure(e, ci, load);
 
             chips.Add(new ChipWork
             {
@@ -48,7 +52,7 @@ internal sealed class CombineInput
                 Width = c.Width,
                 Height = c.Height,
                 Wcs = c.Wcs,
-                HasErr = c.Err is not null,
+                HasErr = c.HasErr,
                 ToElectrons = gain * (e.Units == DataUnits.CountRate ? e.ExposureTime : 1.0),
                 ReadNoise = rn,
                 NativeScale = c.Wcs.PixelScale((c.Width - 1) / 2.0, (c.Height - 1) / 2.0),
@@ -60,6 +64,10 @@ internal sealed class CombineInput
     }
 
     private static Func<Chip> InMemory(Chip chip) => () => chip;
+
+    /// <summary>A loader for a header-only exposure passed in memory: the chip's pixels are read from its file each time.</summary>
+    private static Func<Chip> FromExposure(Exposure e, int chip, ExposureLoadOptions? load) =>
+        () => e.ReadChip(chip, load);
 
     /// <summary>A loader that holds only the file spec (a lambda built next to one capturing the chip would keep its arrays alive).</summary>
     private static Func<Chip> FromFile(string spec, int extVer, ExposureLoadOptions? load) =>

@@ -44,12 +44,22 @@ public sealed record ExposureLoadOptions
 
     /// <summary>Exposure time to use instead of the EXPTIME keyword (seconds), or null.</summary>
     public double? ExposureTime { get; init; }
+
+    /// <summary>
+    /// Read the pixel arrays (SCI, and ERR and DQ as selected). False gives a header-only exposure: every chip has its
+    /// name, size, header and WCS (and the exposure its time, units and primary header) exactly as a full load, but no
+    /// pixels (<see cref="Chip.HasPixels"/> is false); <see cref="Exposure.ReadChip(int, ExposureLoadOptions?)"/> reads
+    /// one chip's pixels when they are needed. A 4096x2048 chip then costs a few kB instead of 64 MB (SCI and DQ).
+    /// </summary>
+    public bool ReadPixels { get; init; } = true;
 }
 
 /// <summary>One chip (detector readout) of an exposure: SCI pixels, optional ERR and DQ, and its WCS.</summary>
 /// <remarks>Arrays are row-major (index y·Width + x), 0-based pixel centres at integers. Not copied: treat as read-only.</remarks>
 public sealed class Chip
 {
+    private readonly float[]? _sci;
+
     /// <summary>Creates a chip.</summary>
     /// <param name="name">Display name, e.g. <c>j8ny01suq_flc.fits[SCI,1]</c>.</param>
     /// <param name="extVer">EXTVER of the chip (1 for a plain image).</param>
@@ -77,11 +87,27 @@ public sealed class Chip
         ExtVer = extVer;
         Width = width;
         Height = height;
-        Sci = sci;
+        _sci = sci;
         Err = err;
         Dq = dq;
+        HasErr = err is not null;
+        HasDq = dq is not null;
         Wcs = wcs;
         Header = header;
+    }
+
+    /// <summary>A header-only chip (no pixel arrays), from a load with <see cref="ExposureLoadOptions.ReadPixels"/> false.</summary>
+    internal Chip(string name, int extVer, int width, int height, bool hasErr, bool hasDq, FitsWcs wcs, FitsHeader header, int hduIndex)
+    {
+        Name = name;
+        ExtVer = extVer;
+        Width = width;
+        Height = height;
+        HasErr = hasErr;
+        HasDq = hasDq;
+        Wcs = wcs;
+        Header = header;
+        HduIndex = hduIndex;
     }
 
     /// <summary>Display name, e.g. <c>j8ny01suq_flc.fits[SCI,1]</c>.</summary>
@@ -97,13 +123,27 @@ public sealed class Chip
     public int Height { get; }
 
     /// <summary>Science pixels.</summary>
-    public float[] Sci { get; }
+    /// <exception cref="InvalidOperationException">The chip is header-only (<see cref="HasPixels"/> is false).</exception>
+    public float[] Sci => _sci ?? throw new InvalidOperationException(
+        $"{Name}: the pixels were not read (header-only load); read them with Exposure.ReadChip.");
 
-    /// <summary>1σ errors, or null.</summary>
+    /// <summary>Whether the pixel arrays were read; false for a header-only chip (<see cref="ExposureLoadOptions.ReadPixels"/>).</summary>
+    public bool HasPixels => _sci is not null;
+
+    /// <summary>1σ errors, or null (always null for a header-only chip: see <see cref="HasErr"/>).</summary>
     public float[]? Err { get; }
 
-    /// <summary>Data-quality flags (any integer type widened to its unsigned 32-bit pattern), or null.</summary>
+    /// <summary>Data-quality flags (any integer type widened to its unsigned 32-bit pattern), or null (always null for a
+    /// header-only chip: see <see cref="HasDq"/>).</summary>
     public uint[]? Dq { get; }
+
+    /// <summary>Whether the chip has ERR pixels: <see cref="Err"/> is set or, for a header-only chip, a load of its pixels
+    /// with the same options reads them.</summary>
+    public bool HasErr { get; }
+
+    /// <summary>Whether the chip has DQ flags: <see cref="Dq"/> is set or, for a header-only chip, a load of its pixels
+    /// with the same options reads them.</summary>
+    public bool HasDq { get; }
 
     /// <summary>The chip's WCS (from its SCI header).</summary>
     public FitsWcs Wcs { get; }
@@ -111,13 +151,17 @@ public sealed class Chip
     /// <summary>The SCI header.</summary>
     public FitsHeader Header { get; }
 
+    /// <summary>Index of the chip's SCI HDU in its file (for <see cref="Exposure.ReadChip(int, ExposureLoadOptions?)"/>), or -1.</summary>
+    internal int HduIndex { get; init; } = -1;
+
     /// <summary>A good-pixel mask for a DQ bit selection (all good without DQ).</summary>
     /// <param name="bits">Which DQ bits to ignore.</param>
     /// <returns>True where the pixel is good (its SCI value is also finite).</returns>
     public bool[] GoodPixels(DqBits bits)
     {
         ArgumentNullException.ThrowIfNull(bits);
-        var good = new bool[Sci.Length];
+        float[] sci = Sci;
+        var good = new bool[sci.Length];
         if (Dq is null)
         {
             Array.Fill(good, true);
@@ -129,7 +173,7 @@ public sealed class Chip
 
         for (int i = 0; i < good.Length; i++)
         {
-            good[i] &= float.IsFinite(Sci[i]);
+            good[i] &= float.IsFinite(sci[i]);
         }
 
         return good;
@@ -252,7 +296,7 @@ public sealed class Exposure
             FitsHdu? err = isSci && options.ReadErr ? Find(file, "ERR", selected.ExtVer) : null;
             FitsHdu? dq = isSci && options.ReadDq ? Find(file, "DQ", selected.ExtVer) : null;
             string label = selected.ExtName is null ? $"{fileName}[{selected.Index}]" : $"{fileName}[{selected.ExtName.Trim()},{selected.ExtVer}]";
-            chips.Add(ReadChip(fileName, selected, err, dq, primary, label));
+            chips.Add(ReadChip(fileName, selected, err, dq, primary, label, options.ReadPixels));
         }
         else if (sciHdus.Count > 0)
         {
@@ -265,14 +309,14 @@ public sealed class Exposure
             {
                 FitsHdu? err = options.ReadErr ? Find(file, "ERR", sci.ExtVer) : null;
                 FitsHdu? dq = options.ReadDq ? Find(file, "DQ", sci.ExtVer) : null;
-                chips.Add(ReadChip(fileName, sci, err, dq, primary, $"{fileName}[SCI,{sci.ExtVer}]"));
+                chips.Add(ReadChip(fileName, sci, err, dq, primary, $"{fileName}[SCI,{sci.ExtVer}]", options.ReadPixels));
             }
         }
         else
         {
             FitsHdu image = file.Hdus.FirstOrDefault(h => h.IsImage && h.ElementCount > 0)
                 ?? throw new ExposureException($"{fileName}: the file holds no image.");
-            chips.Add(ReadChip(fileName, image, null, null, primary, image.Index == 0 ? fileName : $"{fileName}[{image.Index}]"));
+            chips.Add(ReadChip(fileName, image, null, null, primary, image.Index == 0 ? fileName : $"{fileName}[{image.Index}]", options.ReadPixels));
         }
 
         FitsHeader first = chips[0].Header;
@@ -283,10 +327,58 @@ public sealed class Exposure
         return new Exposure(name, System.IO.Path.GetFullPath(path), exptime, ParseUnits(bunit), chips, primary.Clone());
     }
 
+    /// <summary>
+    /// Reads one chip's pixels from the exposure's file: the chip with its SCI (and ERR and DQ as the options select)
+    /// arrays and the same name, EXTVER, size, header and WCS objects as <c>Chips[index]</c>. For a header-only
+    /// exposure (<see cref="ExposureLoadOptions.ReadPixels"/> false) this is how a step gets the pixels of the chip it
+    /// works on and lets them go afterwards; a chip that already holds pixels is returned as it is.
+    /// </summary>
+    /// <param name="index">0-based index into <see cref="Chips"/>.</param>
+    /// <param name="options">Which arrays to read (<see cref="ExposureLoadOptions.ReadErr"/>, <see cref="ExposureLoadOptions.ReadDq"/>), or null for all.</param>
+    /// <returns>The chip with pixels.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">No such chip.</exception>
+    /// <exception cref="ExposureException">The exposure was built in memory without pixels, or the file changed shape.</exception>
+    /// <exception cref="FitsException">The file is no longer valid FITS.</exception>
+    public Chip ReadChip(int index, ExposureLoadOptions? options = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Chips.Count);
+        Chip chip = Chips[index];
+        if (chip.HasPixels)
+        {
+            return chip;
+        }
+
+        if (Path is null || chip.HduIndex < 0)
+        {
+            throw new ExposureException($"{chip.Name}: the chip has no pixels and no file to read them from.");
+        }
+
+        options ??= new ExposureLoadOptions();
+        using FitsFile file = FitsFile.Open(Path);
+        string fileName = System.IO.Path.GetFileName(Path);
+        if (chip.HduIndex >= file.Hdus.Count)
+        {
+            throw new ExposureException($"{chip.Name}: the file no longer holds that extension.");
+        }
+
+        FitsHdu sci = file.Hdus[chip.HduIndex];
+        bool isSci = string.Equals(sci.ExtName?.Trim(), "SCI", StringComparison.OrdinalIgnoreCase);
+        FitsHdu? err = isSci && options.ReadErr ? Find(file, "ERR", sci.ExtVer) : null;
+        FitsHdu? dq = isSci && options.ReadDq ? Find(file, "DQ", sci.ExtVer) : null;
+        if (sci.Shape.Length != 2 || sci.Width != chip.Width || sci.Height != chip.Height)
+        {
+            throw new ExposureException($"{chip.Name}: the image is no longer {chip.Width}x{chip.Height} pixels.");
+        }
+
+        (float[] sciData, float[]? errData, uint[]? dqData) = ReadArrays(fileName, sci, err, dq, chip.Width, chip.Height);
+        return new Chip(chip.Name, chip.ExtVer, chip.Width, chip.Height, sciData, errData, dqData, chip.Wcs, chip.Header) { HduIndex = chip.HduIndex };
+    }
+
     private static FitsHdu? Find(FitsFile file, string extName, int extVer) =>
         file.Hdus.FirstOrDefault(h => string.Equals(h.ExtName?.Trim(), extName, StringComparison.OrdinalIgnoreCase) && h.ExtVer == extVer);
 
-    private static Chip ReadChip(string fileName, FitsHdu sci, FitsHdu? err, FitsHdu? dq, FitsHeader primary, string name)
+    private static Chip ReadChip(string fileName, FitsHdu sci, FitsHdu? err, FitsHdu? dq, FitsHeader primary, string name, bool readPixels)
     {
         if (sci.Shape.Length != 2 || sci.Width > int.MaxValue || sci.Height > int.MaxValue)
         {
@@ -294,7 +386,33 @@ public sealed class Exposure
         }
 
         int w = (int)sci.Width, h = (int)sci.Height;
-        FitsImage<float> image = sci.ReadImage<float>();
+        if (!readPixels)
+        {
+            // The same checks and header as a full load, without the arrays.
+            if (err is not null)
+            {
+                CheckShape(err, w, h, $"{fileName}[ERR,{err.ExtVer}]");
+            }
+
+            if (dq is not null)
+            {
+                CheckShape(dq, w, h, $"{fileName}[DQ,{dq.ExtVer}]");
+                CheckDqType(dq, $"{fileName}[DQ,{dq.ExtVer}]");
+            }
+
+            FitsHeader header = sci.Header.Clone();
+            return new Chip(name, sci.ExtVer, w, h, err is not null, dq is not null, ReadWcs(header, primary, name), header, sci.Index);
+        }
+
+        (float[] sciData, float[]? errData, uint[]? dqData) = ReadArrays(fileName, sci, err, dq, w, h);
+        FitsHeader imageHeader = sci.Header.Clone();
+        FitsWcs wcs = ReadWcs(imageHeader, primary, name);
+        return new Chip(name, sci.ExtVer, w, h, sciData, errData, dqData, wcs, imageHeader) { HduIndex = sci.Index };
+    }
+
+    private static (float[] Sci, float[]? Err, uint[]? Dq) ReadArrays(string fileName, FitsHdu sci, FitsHdu? err, FitsHdu? dq, int w, int h)
+    {
+        float[] sciData = sci.ReadImage<float>().Data;
         float[]? errData = null;
         if (err is not null)
         {
@@ -309,8 +427,16 @@ public sealed class Exposure
             dqData = ReadDq(dq, $"{fileName}[DQ,{dq.ExtVer}]");
         }
 
-        FitsWcs wcs = ReadWcs(image.Header, primary, name);
-        return new Chip(name, sci.ExtVer, w, h, image.Data, errData, dqData, wcs, image.Header);
+        return (sciData, errData, dqData);
+    }
+
+    private static void CheckDqType(FitsHdu dq, string name)
+    {
+        Type t = dq.PhysicalType;
+        if (t != typeof(short) && t != typeof(sbyte) && t != typeof(int) && t != typeof(byte) && t != typeof(ushort) && t != typeof(uint))
+        {
+            throw new ExposureException($"{name}: a DQ image must hold integers of at most 32 bits (BITPIX = {dq.Bitpix}).");
+        }
     }
 
     private static void CheckShape(FitsHdu hdu, int w, int h, string name)
