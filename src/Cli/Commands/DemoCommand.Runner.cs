@@ -132,13 +132,12 @@ internal static class DemoRunner
         var chipsOnSky = new List<ChipGeometry>();
         foreach (string f in data.Files)
         {
-            chipsOnSky.AddRange(Exposure.Load(f, new ExposureLoadOptions { ReadErr = false, ReadDq = false }).Chips.Select(c => new ChipGeometry(c.Wcs, c.Width, c.Height)));
+            chipsOnSky.AddRange(Exposure.Load(f, new ExposureLoadOptions { ReadPixels = false }).Chips.Select(c => new ChipGeometry(c.Wcs, c.Width, c.Height)));
         }
 
         // One north-up 0.03"/pixel grid covering both filters.
         var gridOptions = new AstroDrizzleOptions { FinalWcs = true, FinalScale = Scale, FinalRot = 0 };
         OutputGrid shared = OutputGrid.Create(chipsOnSky, gridOptions);
-        (double cra, double cdec) = shared.Center;
         var filters = new List<DemoFilterFigures>();
         var plots = new List<QaPlot>();
         var products = new List<QaProductRow>();
@@ -147,42 +146,11 @@ internal static class DemoRunner
             var idx = Enumerable.Range(0, data.Files.Count).Where(i => sim.Exposures[i].Visit == visit).ToList();
             var set = idx.Select(i => data.Files[i]).ToList();
             string name = visit.Filter.Name.ToLowerInvariant();
-            AstroDrizzleResult r = AstroDrizzle.Run(set, new AstroDrizzleOptions
-            {
-                Output = name,
-                OutputFolder = folder,
-                FinalWcs = true,
-                FinalScale = Scale,
-                FinalRot = 0,
-                FinalPixfrac = Pixfrac,
-                FinalRa = cra,
-                FinalDec = cdec,
-                FinalOutNx = shared.Width,
-                FinalOutNy = shared.Height,
-                DrizCr = true,
-                DrizCrGrow = crGrow,
-                DrizCrTail = crTail ? new CosmicRayTail { Cores = true } : null,
-                CombineType = Combine,
-                FinalBits = DqBits.Ignoring(FinalBits),
-                FinalHolePixfrac = HolePixfrac,
-                NumCores = cores,
-                Log = s => log($"  {name} {s}"),
-            });
-            log(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds:0.0}s] wrote {r.ProductPath}"));
-            DemoFilterFigures fig = Measure(r, sim, visit, idx, dataFolder, DqBits.Ignoring(FinalBits));
+            (DemoFilterFigures fig, QaProductRow product, IReadOnlyList<QaPlot> filterPlots) = DrizzleFilter(
+                folder, name, set, shared, sim, visit, idx, dataFolder, cores, crGrow, crTail, cairo, log, clock);
             filters.Add(fig);
-            WeightStatistics ws = DrizzleQuality.Measure(r.Wht, r.Grid.Width, r.Grid.Height);
-            products.Add(QaProductRow.FromStatistics(Path.GetFileName(r.ProductPath), ws) with { Inputs = set.Count, Pixfrac = Pixfrac, Kernel = "square" });
-            if (cairo)
-            {
-                var images = new DrizzleProductImages { Name = Path.GetFileName(r.ProductPath), Width = r.Grid.Width, Height = r.Grid.Height, Sci = r.Sci, Wht = r.Wht, Context = r.Context[0], ContextPlanes = 1 };
-                Figure preview = DrizzlePlots.ProductPreview(images);
-                preview.Save(Path.Combine(folder, $"{name}_preview.png"));
-                plots.Add(new QaPlot($"{name}: SCI, WHT and input count", preview.Render(PlotFormat.Png), "Drizzle"));
-                Figure holes = DrizzlePlots.HolesMap(r.Wht, r.Grid.Width, r.Grid.Height, Path.GetFileName(r.ProductPath));
-                holes.Save(Path.Combine(folder, $"{name}_holes.png"));
-                plots.Add(new QaPlot($"{name}: holes", holes.Render(PlotFormat.Png), "Drizzle"));
-            }
+            products.Add(product);
+            plots.AddRange(filterPlots);
         }
 
         var images2 = new List<QaImageRow>();
@@ -230,6 +198,57 @@ internal static class DemoRunner
 
         QaReportWriter.Write(new QaReport { Title = "TweakDrizzle demo", Notes = notes, Images = images2, Products = products, Plots = plots }, folder, "qa_report");
         return summary;
+    }
+
+    /// <summary>
+    /// Drizzles one filter and measures its product. The product's SCI, WHT and context arrays (read back from the file
+    /// for the measurements and plots: 12 bytes per output pixel, 1.2 GB at full size) are only reachable from this
+    /// method, so they are released before the next filter is drizzled.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (DemoFilterFigures Figures, QaProductRow Product, IReadOnlyList<QaPlot> Plots) DrizzleFilter(
+        string folder, string name, List<string> set, OutputGrid shared, Simulator sim, VisitPlan visit, List<int> idx, string dataFolder,
+        int? cores, int crGrow, bool crTail, bool cairo, Action<string> log, System.Diagnostics.Stopwatch clock)
+    {
+        (double cra, double cdec) = shared.Center;
+        AstroDrizzleResult r = AstroDrizzle.Run(set, new AstroDrizzleOptions
+        {
+            Output = name,
+            OutputFolder = folder,
+            FinalWcs = true,
+            FinalScale = Scale,
+            FinalRot = 0,
+            FinalPixfrac = Pixfrac,
+            FinalRa = cra,
+            FinalDec = cdec,
+            FinalOutNx = shared.Width,
+            FinalOutNy = shared.Height,
+            DrizCr = true,
+            DrizCrGrow = crGrow,
+            DrizCrTail = crTail ? new CosmicRayTail { Cores = true } : null,
+            CombineType = Combine,
+            FinalBits = DqBits.Ignoring(FinalBits),
+            FinalHolePixfrac = HolePixfrac,
+            NumCores = cores,
+            Log = s => log($"  {name} {s}"),
+        });
+        log(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds:0.0}s] wrote {r.ProductPath}"));
+        DemoFilterFigures fig = Measure(r, sim, visit, idx, dataFolder, DqBits.Ignoring(FinalBits));
+        var plots = new List<QaPlot>();
+        WeightStatistics ws = DrizzleQuality.Measure(r.Wht, r.Grid.Width, r.Grid.Height);
+        QaProductRow product = QaProductRow.FromStatistics(Path.GetFileName(r.ProductPath), ws) with { Inputs = set.Count, Pixfrac = Pixfrac, Kernel = "square" };
+        if (cairo)
+        {
+            var images = new DrizzleProductImages { Name = Path.GetFileName(r.ProductPath), Width = r.Grid.Width, Height = r.Grid.Height, Sci = r.Sci, Wht = r.Wht, Context = r.Context[0], ContextPlanes = 1 };
+            Figure preview = DrizzlePlots.ProductPreview(images);
+            preview.Save(Path.Combine(folder, $"{name}_preview.png"));
+            plots.Add(new QaPlot($"{name}: SCI, WHT and input count", preview.Render(PlotFormat.Png), "Drizzle"));
+            Figure holes = DrizzlePlots.HolesMap(r.Wht, r.Grid.Width, r.Grid.Height, Path.GetFileName(r.ProductPath));
+            holes.Save(Path.Combine(folder, $"{name}_holes.png"));
+            plots.Add(new QaPlot($"{name}: holes", holes.Render(PlotFormat.Png), "Drizzle"));
+        }
+
+        return (fig, product, plots);
     }
 
     public static string FormatFilter(DemoFilterFigures f) => string.Create(CultureInfo.InvariantCulture,
