@@ -233,9 +233,11 @@ internal static class DemoRunner
             Log = s => log($"  {name} {s}"),
         });
         log(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds:0.0}s] wrote {r.ProductPath}"));
-        DemoFilterFigures fig = Measure(r, sim, visit, idx, dataFolder, DqBits.Ignoring(FinalBits));
-        var plots = new List<QaPlot>();
+        ReleaseGarbage();
         WeightStatistics ws = DrizzleQuality.Measure(r.Wht, r.Grid.Width, r.Grid.Height);
+        DemoFilterFigures fig = Measure(r, ws, sim, visit, idx, dataFolder, DqBits.Ignoring(FinalBits));
+        ReleaseGarbage();
+        var plots = new List<QaPlot>();
         QaProductRow product = QaProductRow.FromStatistics(Path.GetFileName(r.ProductPath), ws) with { Inputs = set.Count, Pixfrac = Pixfrac, Kernel = "square" };
         if (cairo)
         {
@@ -243,6 +245,7 @@ internal static class DemoRunner
             Figure preview = DrizzlePlots.ProductPreview(images);
             preview.Save(Path.Combine(folder, $"{name}_preview.png"));
             plots.Add(new QaPlot($"{name}: SCI, WHT and input count", preview.Render(PlotFormat.Png), "Drizzle"));
+            ReleaseGarbage();
             Figure holes = DrizzlePlots.HolesMap(r.Wht, r.Grid.Width, r.Grid.Height, Path.GetFileName(r.ProductPath));
             holes.Save(Path.Combine(folder, $"{name}_holes.png"));
             plots.Add(new QaPlot($"{name}: holes", holes.Render(PlotFormat.Png), "Drizzle"));
@@ -250,6 +253,14 @@ internal static class DemoRunner
 
         return (fig, product, plots);
     }
+
+    /// <summary>
+    /// A full blocking collection between the measuring steps of a filter. Each step (weight statistics, photometry,
+    /// previews) allocates and drops product-sized temporaries (hundreds of MB); left to itself the collector lets
+    /// several of them pile up on the large-object heap before a full collection (measured: 5.7 GB resident while
+    /// measuring one full-size product of 1.2 GB).
+    /// </summary>
+    private static void ReleaseGarbage() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
 
     public static string FormatFilter(DemoFilterFigures f) => string.Create(CultureInfo.InvariantCulture,
         $"{f.Filter}: {f.Width}x{f.Height} at {f.ScaleArcsec:0.######}\"/px, orientation {f.OrientationDeg:0.######} deg; " +
@@ -263,7 +274,7 @@ internal static class DemoRunner
         $"charge left {100 * f.CosmicRayChargeLeftFraction:0.000}%, {f.CosmicRayPixelsFlagged} flagged ({f.NonCosmicRayPixelsFlagged} without cosmic-ray charge); " +
         $"holes {f.HolePixels} px ({100 * f.HoleFraction:0.0000}%), weight rms/median {f.WeightRmsOverMedian:0.000}");
 
-    private static DemoFilterFigures Measure(AstroDrizzleResult r, Simulator sim, VisitPlan visit, List<int> idx, string dataFolder, DqBits finalBits)
+    private static DemoFilterFigures Measure(AstroDrizzleResult r, WeightStatistics ws, Simulator sim, VisitPlan visit, List<int> idx, string dataFolder, DqBits finalBits)
     {
         OutputGrid g = r.Grid;
         int w = g.Width, h = g.Height;
@@ -456,7 +467,6 @@ internal static class DemoRunner
             }
         }
 
-        WeightStatistics ws = DrizzleQuality.Measure(r.Wht, w, h);
         return new DemoFilterFigures(filter.Name, r.ProductPath, w, h, outScale, g.Orientation, dist.Count, Rms(dist), Median(dist),
             dx.Count > 0 ? dx.Average() : double.NaN, dy.Count > 0 ? dy.Average() : double.NaN, rot, scl,
             ratios.Count, medRatio, scatter, injected, left, flagged, above, aboveLeft, detectable, detectableLeft, charge > 0 ? chargeLeft / charge : 0, falseFlags,

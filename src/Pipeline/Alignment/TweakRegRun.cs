@@ -139,9 +139,18 @@ public static class TweakRegRun
             {
                 Exposure e = allExposures[chipJobs[k].ei];
                 Chip c = e.Chips[chipJobs[k].ci];
-                chipCats[k] = catfile is not null && TryCatalogFor(catfile, e, chipJobs[k].ci, out string? catPath)
-                    ? UserCatalog.Read(catPath!, c)
-                    : Detect(e, chipJobs[k].ci, options);
+                if (catfile is not null && TryCatalogFor(catfile, e, chipJobs[k].ci, out string? catPath))
+                {
+                    chipCats[k] = UserCatalog.Read(catPath!, c);
+                }
+                else
+                {
+                    chipCats[k] = Detect(e, chipJobs[k].ci, options);
+
+                    // The chip's pixels and the finder's work arrays are garbage now: return them before the next chip
+                    // (large-object garbage otherwise piles up for several chips before a full collection).
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+                }
             }
             catch (Exception ex) when (ex is TweakRegException or SourceFinderException or IOException)
             {
