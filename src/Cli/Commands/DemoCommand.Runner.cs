@@ -255,12 +255,13 @@ internal static class DemoRunner
     }
 
     /// <summary>
-    /// A full blocking collection between the measuring steps of a filter. Each step (weight statistics, photometry,
-    /// previews) allocates and drops product-sized temporaries (hundreds of MB); left to itself the collector lets
-    /// several of them pile up on the large-object heap before a full collection (measured: 5.7 GB resident while
-    /// measuring one full-size product of 1.2 GB).
+    /// A full, compacting collection that returns the freed memory to the system, between the measuring steps of a
+    /// filter. Each step (weight statistics, photometry, previews) allocates and drops product-sized temporaries
+    /// (hundreds of MB); left to itself the collector lets them pile up, and a plain forced collection keeps the freed
+    /// memory committed for reuse. Measured on the steps' reproduction for one full-size product (1.1 GB of arrays):
+    /// peak 3.81 GB without collections, 2.75 GB with forced ones, 2.56 GB with these (same time).
     /// </summary>
-    private static void ReleaseGarbage() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+    private static void ReleaseGarbage() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     public static string FormatFilter(DemoFilterFigures f) => string.Create(CultureInfo.InvariantCulture,
         $"{f.Filter}: {f.Width}x{f.Height} at {f.ScaleArcsec:0.######}\"/px, orientation {f.OrientationDeg:0.######} deg; " +
