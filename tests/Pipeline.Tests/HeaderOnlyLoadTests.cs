@@ -140,6 +140,18 @@ public sealed class HeaderOnlyLoadTests : IDisposable
     }
 
     [Fact]
+    public void The_drizzle_advisor_gives_the_same_advice_for_header_only_exposures()
+    {
+        string a = Synthetic("a.fits", 0, 0);
+        string b = Synthetic("bb.fits", 0.3, -0.2, 0.01);
+        var head = new ExposureLoadOptions { ReadPixels = false };
+        Combine.DrizzleAdvice full = Combine.DrizzleAdvisor.Advise([Exposure.Load(a), Exposure.Load(b)], numCores: 1);
+        Combine.DrizzleAdvice fromFiles = Combine.DrizzleAdvisor.Advise([Exposure.Load(a, head), Exposure.Load(b, head)], numCores: 1);
+        Assert.Equal(full with { Trials = [] }, fromFiles with { Trials = [] });
+        Assert.Equal(full.Trials, fromFiles.Trials);
+    }
+
+    [Fact]
     public void TweakReg_catalogs_are_those_of_the_fully_loaded_chips_whatever_the_core_count()
     {
         string a = Synthetic("a.fits", 0, 0);

@@ -54,7 +54,9 @@ public static class DrizzleAdvisor
         double native = first.Wcs.PixelScale((first.Width - 1) / 2.0, (first.Height - 1) / 2.0);
         // The patch sits at the centre of the first chip, away from chip gaps (whose partial coverage is not pixfrac's doing).
         (double ra, double dec) = first.Wcs.PixelToWorld((first.Width - 1) / 2.0, (first.Height - 1) / 2.0);
-        var masks = exposures.SelectMany(e => e.Chips.Select(c => (e, c, w: Array.ConvertAll(c.GoodPixels(bits), g => g ? 1f : 0f)))).ToList();
+        // Header-only exposures have their chips' SCI and DQ read here (ReadChip returns a chip with pixels as it is).
+        var pixels = new ExposureLoadOptions { ReadErr = false };
+        var masks = exposures.SelectMany(e => e.Chips.Select((c, i) => (e, c, w: Array.ConvertAll(e.ReadChip(i, pixels).GoodPixels(bits), g => g ? 1f : 0f)))).ToList();
         var trials = new List<AdviceTrial>();
         foreach (double f in ScaleFactors)
         {
