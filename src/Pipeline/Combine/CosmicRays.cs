@@ -615,7 +615,8 @@ public static class CosmicRayDetector
         }
     }
 
-    private static bool NearHit(bool[] mask, int width, int height, int x, int y, int r)
+    /// <summary>Whether any pixel of the mask lies within the (2r+1)² box around (x, y).</summary>
+    internal static bool NearHit(bool[] mask, int width, int height, int x, int y, int r)
     {
         int y0 = Math.Max(0, y - r), y1 = Math.Min(height - 1, y + r);
         int x0 = Math.Max(0, x - r), x1 = Math.Min(width - 1, x + r);

@@ -167,21 +167,7 @@ public static class SingleImageCosmicRays
                 continue;
             }
 
-            int x = k % width, y = k / width;
-            bool near = false;
-            for (int j = Math.Max(0, y - 1); j <= Math.Min(height - 1, y + 1) && !near; j++)
-            {
-                for (int i = Math.Max(0, x - 1); i <= Math.Min(width - 1, x + 1); i++)
-                {
-                    if (flagged[(j * width) + i])
-                    {
-                        near = true;
-                        break;
-                    }
-                }
-            }
-
-            if (near)
+            if (CosmicRayDetector.NearHit(flagged, width, height, k % width, k / width, 1))
             {
                 add.Add(k);
             }
