@@ -246,7 +246,7 @@ internal static class DemoRunner
             preview.Save(Path.Combine(folder, $"{name}_preview.png"));
             plots.Add(new QaPlot($"{name}: SCI, WHT and input count", preview.Render(PlotFormat.Png), "Drizzle"));
             ReleaseGarbage();
-            Figure holes = DrizzlePlots.HolesMap(r.Wht, r.Grid.Width, r.Grid.Height, Path.GetFileName(r.ProductPath));
+            Figure holes = DrizzlePlots.HolesMap(r.Wht, r.Grid.Width, r.Grid.Height, Path.GetFileName(r.ProductPath), ws);
             holes.Save(Path.Combine(folder, $"{name}_holes.png"));
             plots.Add(new QaPlot($"{name}: holes", holes.Render(PlotFormat.Png), "Drizzle"));
         }

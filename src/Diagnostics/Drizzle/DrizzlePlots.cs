@@ -194,17 +194,26 @@ public static class DrizzlePlots
     /// <param name="width">Width.</param>
     /// <param name="height">Height.</param>
     /// <param name="productName">Name for the title.</param>
+    /// <param name="statistics">The weight statistics of <paramref name="weight"/> when the caller has them already (<see cref="DrizzleQuality.Measure"/>); null to measure them here.</param>
     /// <returns>The figure.</returns>
-    public static Figure HolesMap(float[] weight, int width, int height, string productName)
+    public static Figure HolesMap(float[] weight, int width, int height, string productName, WeightStatistics? statistics = null)
     {
         ArgumentNullException.ThrowIfNull(weight);
         ImageOps.CheckShape(weight.Length, width, height);
-        WeightStatistics stats = DrizzleQuality.Measure(weight, width, height);
+        WeightStatistics stats = statistics ?? DrizzleQuality.Measure(weight, width, height);
         bool[] holes = DrizzleQuality.Holes(weight, width, height);
         int factor = ImageOps.ReductionFactor(width, height, PanelImageSize);
-        float[] holeF = [.. holes.Select(h => h ? 1f : 0f)];
-        (float[] holeSmall, int w, int h) = ImageOps.BlockReduce(holeF, width, height, factor, BlockReduction.Max);
-        (float[] wSmall, _, _) = ImageOps.BlockReduce(weight, width, height, factor);
+        (float[] wSmall, int w, int h) = ImageOps.BlockReduce(weight, width, height, factor);
+
+        // A reduced pixel shows a hole when any pixel of its block is one (no float copy of a full-size mask).
+        var holeSmall = new bool[w * h];
+        for (int i = 0; i < holes.Length; i++)
+        {
+            if (holes[i])
+            {
+                holeSmall[((i / width / factor) * w) + (i % width / factor)] = true;
+            }
+        }
 
         double aspect = height / (double)width;
         var fig = new Figure(640, Math.Clamp(150 + (480 * aspect), 320, 900))
@@ -218,7 +227,7 @@ public static class DrizzlePlots
         Axes a = fig.Panel;
         double wmax = Math.Max(1e-30, wSmall.Where(float.IsFinite).DefaultIfEmpty(0).Max());
         a.HeatMap([.. wSmall.Select(v => (double)v)], w, h, xr, yr, Colormap.GrayReversed, new ImageStretch(StretchKind.Linear, 0, wmax * 2.5), showColorBar: false);
-        a.Mask([.. holeSmall.Select(v => v > 0)], w, h, xr, yr, PlotPalette.Vermillion, 1.0, stats.HolePixels > 0 ? "Hole" : "No holes");
+        a.Mask(holeSmall, w, h, xr, yr, PlotPalette.Vermillion, 1.0, stats.HolePixels > 0 ? "Hole" : "No holes");
         if (stats.HolePixels is > 0 and <= 500)
         {
             // Few holes are single pixels, too small to see: ring each one.

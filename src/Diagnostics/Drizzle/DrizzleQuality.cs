@@ -112,7 +112,18 @@ public static class DrizzleQuality
         double trim = (1 - centralFraction) / 2;
         int cx0 = x0 + (int)Math.Floor((x1 - x0 + 1) * trim), cx1 = x1 - (int)Math.Floor((x1 - x0 + 1) * trim);
         int cy0 = y0 + (int)Math.Floor((y1 - y0 + 1) * trim), cy1 = y1 - (int)Math.Floor((y1 - y0 + 1) * trim);
-        var values = new List<double>();
+        // The central weights in a float array of the exact size (a full-size mosaic has ~10^8 of them).
+        long count = 0;
+        for (int y = cy0; y <= cy1; y++)
+        {
+            for (int x = cx0; x <= cx1; x++)
+            {
+                count += inside[(y * width) + x] ? 1 : 0;
+            }
+        }
+
+        var values = new float[count];
+        long n = 0;
         for (int y = cy0; y <= cy1; y++)
         {
             for (int x = cx0; x <= cx1; x++)
@@ -121,15 +132,27 @@ public static class DrizzleQuality
                 if (inside[i])
                 {
                     float w = weight[i];
-                    values.Add(Covered(w) ? w : 0.0);
+                    values[n++] = Covered(w) ? w : 0f;
                 }
             }
         }
 
-        values.Sort();
-        double median = values.Count % 2 == 1 ? values[values.Count / 2] : 0.5 * (values[(values.Count / 2) - 1] + values[values.Count / 2]);
-        double mean = values.Average();
-        double rms = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
+        Array.Sort(values);
+        double sum = 0;
+        foreach (float v in values)
+        {
+            sum += v;
+        }
+
+        double mean = sum / values.Length;
+        double squares = 0;
+        foreach (float v in values)
+        {
+            squares += (v - mean) * (v - mean);
+        }
+
+        double rms = Math.Sqrt(squares / values.Length);
+        double median = values.Length % 2 == 1 ? values[values.Length / 2] : 0.5 * ((double)values[(values.Length / 2) - 1] + values[values.Length / 2]);
         return new WeightStatistics(median, rms, median > 0 ? rms / median : double.NaN, (double)holes / footprint, (double)covered / weight.Length, footprint, holes);
     }
 
