@@ -504,8 +504,7 @@ internal sealed partial class KernelJob
         double wbb = dh * dh;
         Span<double> xo = stackalloc double[4];
         Span<double> yo = stackalloc double[4];
-        Span<double> areas = stackalloc double[16];
-        bool vectorColumns = Vector256.IsHardwareAccelerated;
+        Span<Vector256<double>> rows = stackalloc Vector256<double>[4];
         int hits = 0;
         bool interiorRow = j > 0 && j < ny - 2;
         for (int i = i0; i <= i1; i++)
@@ -595,24 +594,21 @@ internal sealed partial class KernelJob
 
             float d = Data[idx] * Iscale;
             double w = WeightOf(idx) / jaco;
-            bool hit = false;
             int nrows = maxjj - minjj + 1;
-            int padded = (nrows + 3) & ~3;
-            if (padded > areas.Length)
+            int ncols = maxii - minii + 1;
+            if (nrows > rows.Length)
             {
-                areas = new double[padded];
+                rows = new Vector256<double>[nrows];
             }
 
-            if (avx512 && nrows <= 4 && maxii - minii < 4)
+            // Local frame: the footprint's first output pixel (minii, minjj) has its lower left corner at the origin.
+            var quad = new Boxer.Quad(xo, yo, minii - 0.5, minjj - 0.5);
+            if (avx512 && nrows <= 4 && ncols <= Boxer.Lanes)
             {
-                // The whole footprint in one 4x4 block: coverage column by column (rows in lanes), transposed,
-                // then deposited row by row with masked 4-lane stores.
-                var ys = new Boxer.RowsY(minjj, yo);
-                Vector256<double> c0 = Boxer.Rows4(minii, xo, ys);
-                Vector256<double> c1 = minii + 1 <= maxii ? Boxer.Rows4(minii + 1, xo, ys) : Vector256<double>.Zero;
-                Vector256<double> c2 = minii + 2 <= maxii ? Boxer.Rows4(minii + 2, xo, ys) : Vector256<double>.Zero;
-                Vector256<double> c3 = minii + 3 <= maxii ? Boxer.Rows4(minii + 3, xo, ys) : Vector256<double>.Zero;
-                if (DepositSquare4x4(pImg, pWht, pCtx, (minjj * Onx) + minii, nrows, c0, c1, c2, c3, d, w))
+                // The whole footprint in one 4x4 block: overlaps row by row (columns in lanes), deposited with masked
+                // 4-lane stores.
+                quad.Coverage(0, ncols, nrows, rows);
+                if (DepositSquare4x4(pImg, pWht, pCtx, (minjj * Onx) + minii, nrows, rows, d, w))
                 {
                     hits++;
                 }
@@ -620,28 +616,25 @@ internal sealed partial class KernelJob
                 continue;
             }
 
-            // Column by column: each output pixel gets at most one contribution from this input pixel, so the
-            // order among them does not change any result.
-            var quad = new Boxer.Quad(xo, yo);
-            Span<double> col = areas[..(vectorColumns ? padded : nrows)];
-            for (int ii = minii; ii <= maxii; ii++)
+            // 4 columns at a time, pixel by pixel: each output pixel gets at most one contribution from this input
+            // pixel, so the order among them does not change any result.
+            bool hit = false;
+            for (int c0 = 0; c0 < ncols; c0 += Boxer.Lanes)
             {
-                if (vectorColumns)
-                {
-                    Boxer.ColumnVector(ii, minjj, quad, col);
-                }
-                else
-                {
-                    Boxer.Column(ii, minjj, quad, col);
-                }
-
+                quad.Coverage(c0, ncols, nrows, rows);
+                int lanes = Math.Min(Boxer.Lanes, ncols - c0);
                 for (int r = 0; r < nrows; r++)
                 {
-                    double dover = col[r];
-                    if (dover != 0.0)
+                    Vector256<double> row = rows[r];
+                    int o = ((minjj + r) * Onx) + minii + c0;
+                    for (int c = 0; c < lanes; c++)
                     {
-                        hit = true;
-                        Deposit(((minjj + r) * Onx) + ii, d, (float)(dover * w), idx);
+                        double dover = row.GetElement(c);
+                        if (dover != 0.0)
+                        {
+                            hit = true;
+                            Deposit(o + c, d, (float)(dover * w), idx);
+                        }
                     }
                 }
             }
