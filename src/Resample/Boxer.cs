@@ -65,10 +65,10 @@ internal static class Boxer
         /// order, finite), in a frame whose origin is the point (<paramref name="originX"/>, <paramref name="originY"/>)
         /// (the lower left corner of the footprint's first output pixel).
         /// </summary>
-        public Quad(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double originX, double originY)
+        public Quad(Vector256<double> x, Vector256<double> y, double originX, double originY)
         {
-            Vector256<double> xs = Vector256.Create(x[0], x[1], x[2], x[3]) - Vector256.Create(originX);
-            Vector256<double> ys = Vector256.Create(y[0], y[1], y[2], y[3]) - Vector256.Create(originY);
+            Vector256<double> xs = x - Vector256.Create(originX);
+            Vector256<double> ys = y - Vector256.Create(originY);
             Vector256<long> next = Vector256.Create(1L, 2L, 3L, 0L);
             Vector256<double> xe = Vector256.Shuffle(xs, next);
             Vector256<double> ye = Vector256.Shuffle(ys, next);
@@ -94,9 +94,11 @@ internal static class Boxer
         /// Overlaps of output rows 0 .. <paramref name="nrows"/> - 1 (local) with the 4 columns <paramref name="c0"/> ..
         /// <paramref name="c0"/> + 3: <paramref name="rows"/>[r] lane c is the signed overlap with the output pixel
         /// whose lower left corner is (c0 + c, r). Lanes at or beyond <paramref name="ncols"/> (the footprint's width)
-        /// are 0.
+        /// are 0. <paramref name="rowsWhole"/> states that the quadrilateral lies within rows 0 .. nrows - 1 (the
+        /// footprint is not cut by the frame), so that the area above row 0's bottom is each column's whole area and
+        /// nothing lies above the last row's top: two of the nrows + 1 evaluations of H are then skipped.
         /// </summary>
-        public void Coverage(int c0, int ncols, int nrows, Span<Vector256<double>> rows)
+        public void Coverage(int c0, int ncols, int nrows, bool rowsWhole, Span<Vector256<double>> rows)
         {
             Vector256<double> left = Vector256.Create((double)c0) + LaneOffsets;
             Vector256<double> right = left + Vector256.Create(1.0);
@@ -109,12 +111,14 @@ internal static class Boxer
             // The quadrilateral's y-extent within each column: cells entirely above or below it are exactly empty.
             Vector256<double> low = Vector256.MinNative(Vector256.MinNative(e0.Low, e1.Low), Vector256.MinNative(e2.Low, e3.Low));
             Vector256<double> high = Vector256.MaxNative(Vector256.MaxNative(e0.High, e1.High), Vector256.MaxNative(e2.High, e3.High));
-            Vector256<double> above = AreaAbove(e0, e1, e2, e3, Vector256<double>.Zero);
+            Vector256<double> above = rowsWhole
+                ? ((e0.Moment + e1.Moment) + e2.Moment) + e3.Moment
+                : AreaAbove(e0, e1, e2, e3, Vector256<double>.Zero);
             for (int r = 0; r < nrows; r++)
             {
                 var bottom = Vector256.Create((double)r);
                 Vector256<double> top = bottom + Vector256.Create(1.0);
-                Vector256<double> aboveTop = AreaAbove(e0, e1, e2, e3, top);
+                Vector256<double> aboveTop = rowsWhole && r == nrows - 1 ? Vector256<double>.Zero : AreaAbove(e0, e1, e2, e3, top);
                 Vector256<double> reached = inFootprint & Vector256.GreaterThan(top, low) & Vector256.LessThan(bottom, high);
                 rows[r] = reached & (above - aboveTop);
                 above = aboveTop;
