@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TweakDrizzle.Resample;
 
@@ -46,6 +47,24 @@ internal static class Boxer
 
     private static readonly Vector256<double> LaneOffsets = Vector256.Create(0.0, 1.0, 2.0, 3.0);
 
+    /// <summary>Lane <paramref name="k"/> (a constant after inlining) of <paramref name="v"/> in every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Lane(Vector256<double> v, int k)
+    {
+        if (Avx2.IsSupported)
+        {
+            return k switch
+            {
+                0 => Avx2.Permute4x64(v, 0x00),
+                1 => Avx2.Permute4x64(v, 0x55),
+                2 => Avx2.Permute4x64(v, 0xAA),
+                _ => Avx2.Permute4x64(v, 0xFF),
+            };
+        }
+
+        return Vector256.Create(v.GetElement(k));
+    }
+
     /// <summary>
     /// A quadrilateral prepared for <see cref="Coverage"/>: per edge (lane k = edge from corner k to corner k+1 mod 4)
     /// its start, x-range, slope, half run and direction, in local coordinates.
@@ -85,9 +104,12 @@ internal static class Boxer
             Vector256<double> s = dy / dx;
             slope = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(Vector256.Abs(s), Vector256.Create(double.MaxValue)), s, Vector256<double>.Zero);
 
-            // ½ sign(dx) |dx/dy|: the triangle's area factor. Infinite or NaN for a horizontal edge, whose triangle
-            // case never arises (its ends have the same height) and is masked out.
-            halfRun = (Vector256.Create(0.5) * dx) / Vector256.Abs(dy);
+            // ½ sign(dx) |dx/dy|: the triangle's area factor. A horizontal edge never has the triangle case (its ends
+            // have the same height); its factor is kept finite (and 0 for a point-like edge) so that the triangle term,
+            // multiplied by 0 there, stays 0.
+            Vector256<double> run = (Vector256.Create(0.5) * dx) / Vector256.Abs(dy);
+            var huge = Vector256.Create(1e300);
+            halfRun = Vector256.ConditionalSelect(Vector256.Equals(run, run), Vector256.MinNative(Vector256.MaxNative(run, -huge), huge), Vector256<double>.Zero);
         }
 
         /// <summary>
@@ -134,12 +156,12 @@ internal static class Boxer
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private ClippedEdge Clip(int k, Vector256<double> left, Vector256<double> right)
         {
-            var ex1 = Vector256.Create(x1.GetElement(k));
-            var ey1 = Vector256.Create(y1.GetElement(k));
-            var es = Vector256.Create(slope.GetElement(k));
-            var exMin = Vector256.Create(xMin.GetElement(k));
-            var exMax = Vector256.Create(xMax.GetElement(k));
-            var sign = Vector256.Create(direction.GetElement(k));
+            var ex1 = Lane(x1, k);
+            var ey1 = Lane(y1, k);
+            var es = Lane(slope, k);
+            var exMin = Lane(xMin, k);
+            var exMax = Lane(xMax, k);
+            var sign = Lane(direction, k);
 
             // An edge that misses a column gets xhi = xlo there: zero width, both ends at the same height.
             Vector256<double> xlo = Vector256.MaxNative(left, exMin);
@@ -156,7 +178,7 @@ internal static class Boxer
                 Moment = width * (Vector256.Create(0.5) * (ya + yb)),
                 YMin = ymin,
                 YMax = ymax,
-                HalfRun = Vector256.Create(halfRun.GetElement(k)),
+                HalfRun = Lane(halfRun, k),
                 Low = Vector256.ConditionalSelect(hit, ymin, Vector256.Create(double.PositiveInfinity)),
                 High = Vector256.ConditionalSelect(hit, ymax, Vector256.Create(double.NegativeInfinity)),
             };
@@ -178,7 +200,7 @@ internal static class Boxer
         /// <summary>Higher end height of the clipped edge.</summary>
         public Vector256<double> YMax { get; init; }
 
-        /// <summary>½ sign(dx) |dx/dy| (all lanes).</summary>
+        /// <summary>½ sign(dx) |dx/dy| (all lanes; finite).</summary>
         public Vector256<double> HalfRun { get; init; }
 
         /// <summary>YMin where the edge crosses the column, +∞ elsewhere.</summary>
@@ -195,10 +217,9 @@ internal static class Boxer
         public Vector256<double> AreaAbove(Vector256<double> b)
         {
             Vector256<double> trapezoid = Moment - (SignedWidth * b);
-            Vector256<double> t = YMax - b;
+            Vector256<double> t = Vector256.MaxNative(YMax - b, Vector256<double>.Zero);
             Vector256<double> triangle = HalfRun * (t * t);
-            Vector256<double> cut = Vector256.LessThan(b, YMax);
-            return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(b, YMin), trapezoid, cut & triangle);
+            return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(b, YMin), trapezoid, triangle);
         }
     }
 }
