@@ -86,13 +86,13 @@ internal static class Boxer
         /// </summary>
         public Quad(Vector256<double> x, Vector256<double> y, double originX, double originY)
         {
+            // Edge vectors from the corners as given: the divisions below then need not wait for the origin.
+            Vector256<long> next = Vector256.Create(1L, 2L, 3L, 0L);
+            Vector256<double> dx = Vector256.Shuffle(x, next) - x;
+            Vector256<double> dy = Vector256.Shuffle(y, next) - y;
             Vector256<double> xs = x - Vector256.Create(originX);
             Vector256<double> ys = y - Vector256.Create(originY);
-            Vector256<long> next = Vector256.Create(1L, 2L, 3L, 0L);
             Vector256<double> xe = Vector256.Shuffle(xs, next);
-            Vector256<double> ye = Vector256.Shuffle(ys, next);
-            Vector256<double> dx = xe - xs;
-            Vector256<double> dy = ye - ys;
             direction = Vector256.ConditionalSelect(Vector256.LessThan(dx, Vector256<double>.Zero), Vector256.Create(-1.0), Vector256.Create(1.0));
             x1 = xs;
             y1 = ys;
