@@ -51,7 +51,13 @@ internal sealed partial class KernelJob
                 qx = InteriorCorners(pmx + idx, nx, waa, wab, wbb);
                 qy = InteriorCorners(pmy + idx, nx, waa, wab, wbb);
             }
-            else if (!BorderCorners(i, j, dh, out qx, out qy))
+            else if (BorderCorners(i, j, dh, out Vector256<double> bx, out Vector256<double> by))
+            {
+                // (Copied, so that qx and qy, never address-taken, stay in registers.)
+                qx = bx;
+                qy = by;
+            }
+            else
             {
                 continue;
             }
@@ -63,11 +69,15 @@ internal sealed partial class KernelJob
                 continue;
             }
 
-            // Footprint: output pixels nint(min) .. nint(max) on each axis, cut to the frame.
+            // Footprint: output pixels nint(min) .. nint(max) on each axis, cut to the frame (an empty range when the
+            // quadrilateral is off the frame; all four bounds are then small integers, exactly converted).
             Vector256<double> reach = Nint(Extent(qx, qy));
             Vector256<double> box = Vector256.MinNative(Vector256.MaxNative(reach, Vector256.Create(0.0, -1.0, 0.0, -1.0)), Vector256.Create(Onx, Onx - 1.0, Ony, Ony - 1.0));
-            int minii = (int)box.GetElement(0), maxii = (int)box.GetElement(1);
-            int minjj = (int)box.GetElement(2), maxjj = (int)box.GetElement(3);
+            Vector128<int> ibox = Avx.IsSupported
+                ? Avx.ConvertToVector128Int32WithTruncation(box)
+                : Vector128.Create((int)box.GetElement(0), (int)box.GetElement(1), (int)box.GetElement(2), (int)box.GetElement(3));
+            int minii = ibox.GetElement(0), maxii = ibox.GetElement(1);
+            int minjj = ibox.GetElement(2), maxjj = ibox.GetElement(3);
             if (minii > maxii || minjj > maxjj)
             {
                 continue;
