@@ -67,14 +67,14 @@ internal static class Boxer
 
     /// <summary>
     /// A quadrilateral prepared for <see cref="Coverage"/>: per edge (lane k = edge from corner k to corner k+1 mod 4)
-    /// its start, x-range, slope, half run and direction, in local coordinates.
+    /// its x-range, the heights at both ends, slope, half run and direction, in local coordinates.
     /// </summary>
     public readonly struct Quad
     {
-        private readonly Vector256<double> x1;
-        private readonly Vector256<double> y1;
         private readonly Vector256<double> xMin;
         private readonly Vector256<double> xMax;
+        private readonly Vector256<double> yLeft;
+        private readonly Vector256<double> yRight;
         private readonly Vector256<double> slope;
         private readonly Vector256<double> halfRun;
         private readonly Vector256<double> direction;
@@ -86,18 +86,19 @@ internal static class Boxer
         /// </summary>
         public Quad(Vector256<double> x, Vector256<double> y, double originX, double originY)
         {
-            // Edge vectors from the corners as given: the divisions below then need not wait for the origin.
             Vector256<long> next = Vector256.Create(1L, 2L, 3L, 0L);
-            Vector256<double> dx = Vector256.Shuffle(x, next) - x;
-            Vector256<double> dy = Vector256.Shuffle(y, next) - y;
             Vector256<double> xs = x - Vector256.Create(originX);
             Vector256<double> ys = y - Vector256.Create(originY);
             Vector256<double> xe = Vector256.Shuffle(xs, next);
-            direction = Vector256.ConditionalSelect(Vector256.LessThan(dx, Vector256<double>.Zero), Vector256.Create(-1.0), Vector256.Create(1.0));
-            x1 = xs;
-            y1 = ys;
-            xMin = Vector256.MinNative(xs, xe);
-            xMax = Vector256.MaxNative(xs, xe);
+            Vector256<double> ye = Vector256.Shuffle(ys, next);
+            Vector256<double> dx = xe - xs;
+            Vector256<double> dy = ye - ys;
+            Vector256<double> backwards = Vector256.LessThan(dx, Vector256<double>.Zero);
+            direction = Vector256.ConditionalSelect(backwards, Vector256.Create(-1.0), Vector256.Create(1.0));
+            xMin = Vector256.ConditionalSelect(backwards, xe, xs);
+            xMax = Vector256.ConditionalSelect(backwards, xs, xe);
+            yLeft = Vector256.ConditionalSelect(backwards, ye, ys);
+            yRight = Vector256.ConditionalSelect(backwards, ys, ye);
 
             // A vertical edge (dx = 0, or so small that dy/dx overflows) has no x-extent and contributes nothing; a
             // slope of 0 keeps its end heights finite.
@@ -156,20 +157,22 @@ internal static class Boxer
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private ClippedEdge Clip(int k, Vector256<double> left, Vector256<double> right)
         {
-            var ex1 = Lane(x1, k);
-            var ey1 = Lane(y1, k);
-            var es = Lane(slope, k);
             var exMin = Lane(xMin, k);
             var exMax = Lane(xMax, k);
+            var eyLeft = Lane(yLeft, k);
+            var eyRight = Lane(yRight, k);
+            var es = Lane(slope, k);
             var sign = Lane(direction, k);
 
-            // An edge that misses a column gets xhi = xlo there: zero width, both ends at the same height.
+            // The clipped ends' heights, each interpolated from the nearer end of the edge: exact where the column
+            // does not cut the edge, so that a cell the quadrilateral only touches at a corner gets exactly 0. An
+            // edge that misses a column gets xhi = xlo there: zero width, both ends at the same height.
             Vector256<double> xlo = Vector256.MaxNative(left, exMin);
             Vector256<double> xhi = Vector256.MaxNative(Vector256.MinNative(right, exMax), xlo);
-            Vector256<double> ya = ey1 + (es * (xlo - ex1));
-            Vector256<double> yb = ey1 + (es * (xhi - ex1));
-            Vector256<double> width = sign * (xhi - xlo);
             Vector256<double> hit = Vector256.GreaterThan(xhi, xlo);
+            Vector256<double> ya = eyLeft + (es * (xlo - exMin));
+            Vector256<double> yb = Vector256.ConditionalSelect(hit, eyRight + (es * (xhi - exMax)), ya);
+            Vector256<double> width = sign * (xhi - xlo);
             Vector256<double> ymin = Vector256.MinNative(ya, yb);
             Vector256<double> ymax = Vector256.MaxNative(ya, yb);
             return new ClippedEdge
