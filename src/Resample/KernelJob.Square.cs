@@ -35,6 +35,12 @@ internal sealed partial class KernelJob
         var x0 = Vector256.Create(X0);
         var y0 = Vector256.Create(Y0);
         Span<Vector256<double>> rows = stackalloc Vector256<double>[4];
+
+        // Interior pixels' corners are computed 4 input columns at a time (columns groupStart .. groupEnd).
+        bool groups = Avx.IsSupported;
+        Span<Vector256<double>> groupX = stackalloc Vector256<double>[4];
+        Span<Vector256<double>> groupY = stackalloc Vector256<double>[4];
+        int groupStart = 0, groupEnd = -1;
         int hits = 0;
         bool interiorRow = j > 0 && j < ny - 2;
         for (int i = i0; i <= i1; i++)
@@ -48,8 +54,24 @@ internal sealed partial class KernelJob
             Vector256<double> qx, qy;
             if (interiorRow && i > 0 && i < nx - 2)
             {
-                qx = InteriorCorners(pmx + idx, nx, waa, wab, wbb);
-                qy = InteriorCorners(pmy + idx, nx, waa, wab, wbb);
+                if (i > groupEnd && groups && i + 3 < nx - 2 && i + 3 <= i1)
+                {
+                    InteriorCorners4(pmx + idx, nx, waa, wab, wbb, groupX);
+                    InteriorCorners4(pmy + idx, nx, waa, wab, wbb, groupY);
+                    groupStart = i;
+                    groupEnd = i + 3;
+                }
+
+                if (i <= groupEnd)
+                {
+                    qx = groupX[i - groupStart];
+                    qy = groupY[i - groupStart];
+                }
+                else
+                {
+                    qx = InteriorCorners(pmx + idx, nx, waa, wab, wbb);
+                    qy = InteriorCorners(pmy + idx, nx, waa, wab, wbb);
+                }
             }
             else if (BorderCorners(i, j, dh, out Vector256<double> bx, out Vector256<double> by))
             {
@@ -161,6 +183,35 @@ internal sealed partial class KernelJob
         var vertical = Vector256.Create(up[0], up[0], dn[0], dn[0]);
         var diagonal = Vector256.Create(up[-1], up[1], dn[1], dn[-1]);
         return (waa * Vector256.Create(p[0])) + (wab * side) + (wab * vertical) + (wbb * diagonal);
+    }
+
+    /// <summary>
+    /// <see cref="InteriorCorners"/> for the 4 consecutive interior pixels starting at <paramref name="p"/> (the pixel
+    /// at <paramref name="p"/>[3] must still be interior): computed with the pixels in the lanes, by the same
+    /// operations in the same order, then transposed so that <paramref name="corners"/>[k] holds pixel k's corners.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void InteriorCorners4(double* p, int nx, Vector256<double> waa, Vector256<double> wab, Vector256<double> wbb, Span<Vector256<double>> corners)
+    {
+        double* up = p + nx;
+        double* dn = p - nx;
+        Vector256<double> centre = waa * Vector256.Load(p);
+        Vector256<double> left = wab * Vector256.Load(p - 1);
+        Vector256<double> right = wab * Vector256.Load(p + 1);
+        Vector256<double> above = wab * Vector256.Load(up);
+        Vector256<double> below = wab * Vector256.Load(dn);
+        Vector256<double> k0 = ((centre + left) + above) + (wbb * Vector256.Load(up - 1));
+        Vector256<double> k1 = ((centre + right) + above) + (wbb * Vector256.Load(up + 1));
+        Vector256<double> k2 = ((centre + right) + below) + (wbb * Vector256.Load(dn + 1));
+        Vector256<double> k3 = ((centre + left) + below) + (wbb * Vector256.Load(dn - 1));
+        Vector256<double> t0 = Avx.UnpackLow(k0, k1);
+        Vector256<double> t1 = Avx.UnpackHigh(k0, k1);
+        Vector256<double> t2 = Avx.UnpackLow(k2, k3);
+        Vector256<double> t3 = Avx.UnpackHigh(k2, k3);
+        corners[0] = Avx.Permute2x128(t0, t2, 0x20);
+        corners[1] = Avx.Permute2x128(t1, t3, 0x20);
+        corners[2] = Avx.Permute2x128(t0, t2, 0x31);
+        corners[3] = Avx.Permute2x128(t1, t3, 0x31);
     }
 
     /// <summary>The corners of a border pixel, by bilinear interpolation/extrapolation; false if one is NaN.</summary>
