@@ -48,7 +48,7 @@ internal sealed partial class KernelJob
             int idx = (j * nx) + i;
             if (avx512)
             {
-                Prefetch(pImg, pWht, pCtx, j, i, i0, i1, 1, 1);
+                Prefetch(pImg, pWht, pCtx, j, i, i0, i1, 2, 0);
             }
 
             Vector256<double> qx, qy;
