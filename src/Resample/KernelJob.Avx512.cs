@@ -352,21 +352,13 @@ internal sealed partial class KernelJob
     }
     /// <summary>
     /// Deposits a square-kernel footprint of up to 4x4 output pixels starting at output index <paramref name="o"/>:
-    /// <paramref name="c0"/>..<paramref name="c3"/> are the overlaps of columns 0..3 (rows in lanes). Per pixel this is
-    /// the scalar code's <c>if (dover != 0) Deposit(o, d, (float)(dover * w))</c>. Returns whether any overlap of the
-    /// first <paramref name="nrows"/> rows was non-zero (a hit).
+    /// <paramref name="rows"/>[r] holds the overlaps of row r (columns in lanes, 0 beyond the footprint). Per pixel
+    /// this is the scalar code's <c>if (dover != 0) Deposit(o, d, (float)(dover * w))</c>. Returns whether any overlap
+    /// of the first <paramref name="nrows"/> rows was non-zero (a hit).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private unsafe bool DepositSquare4x4(float* pImg, float* pWht, int* pCtx, int o, int nrows, Vector256<double> c0, Vector256<double> c1, Vector256<double> c2, Vector256<double> c3, float d, double w)
+    private unsafe bool DepositSquare4x4(float* pImg, float* pWht, int* pCtx, int o, int nrows, ReadOnlySpan<Vector256<double>> rows, float d, double w)
     {
-        Vector256<double> t0 = Avx.UnpackLow(c0, c1);
-        Vector256<double> t1 = Avx.UnpackHigh(c0, c1);
-        Vector256<double> t2 = Avx.UnpackLow(c2, c3);
-        Vector256<double> t3 = Avx.UnpackHigh(c2, c3);
-        Vector256<double> r0 = Avx.Permute2x128(t0, t2, 0x20);
-        Vector256<double> r1 = Avx.Permute2x128(t1, t3, 0x20);
-        Vector256<double> r2 = Avx.Permute2x128(t0, t2, 0x31);
-        Vector256<double> r3 = Avx.Permute2x128(t1, t3, 0x31);
         var vw = Vector256.Create(w);
         var vd = Vector128.Create(d);
         var bit = Vector128.Create(CtxBit);
@@ -375,7 +367,7 @@ internal sealed partial class KernelJob
         bool zeroed = false;
         for (int r = 0; r < nrows; r++)
         {
-            Vector256<double> dover = r switch { 0 => r0, 1 => r1, 2 => r2, _ => r3 };
+            Vector256<double> dover = rows[r];
             Vector256<double> nonZero = ~Vector256.Equals(dover, Vector256<double>.Zero);
             any |= nonZero;
             Vector128<float> dow = Avx.ConvertToVector128Single(nonZero & (dover * vw));

@@ -97,8 +97,12 @@ public static class ResampleBenchmark
     /// <param name="threads">Threads (null: all cores).</param>
     /// <param name="repeat">Number of timed runs (median reported).</param>
     /// <param name="checkDeterminism">Also run once single-threaded and compare bit for bit.</param>
+    /// <param name="dumpPrefix">
+    /// When set (drizzle kernels only), the last run's OutImg and OutWht are written as raw little-endian float32
+    /// files <c>PREFIX.img.f32</c> and <c>PREFIX.wht.f32</c> (row-major, the report's out_shape), to compare builds.
+    /// </param>
     /// <returns>The report.</returns>
-    public static ResampleBenchmarkReport Run(string kernel, string size, int? threads, int repeat, bool checkDeterminism = false)
+    public static ResampleBenchmarkReport Run(string kernel, string size, int? threads, int repeat, bool checkDeterminism = false, string? dumpPrefix = null)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(size);
@@ -155,6 +159,12 @@ public static class ResampleBenchmark
 
         float[] img = run.Result!.OutImg!;
         float[] wht = run.Result.OutWht!;
+        if (dumpPrefix is not null)
+        {
+            WriteRaw(dumpPrefix + ".img.f32", img);
+            WriteRaw(dumpPrefix + ".wht.f32", wht);
+        }
+
         double fluxOut = 0, whtSum = 0;
         long covered = 0;
         for (long q = 0; q < img.LongLength; q++)
@@ -254,6 +264,12 @@ public static class ResampleBenchmark
             MpixPerSecond = Math.Round(nx * (double)ny / 1e6 / med, 3),
             MaxErrorPx = maxErr,
         };
+    }
+
+    private static void WriteRaw(string path, float[] values)
+    {
+        using FileStream f = File.Create(path);
+        f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
     }
 
     private static string OutputHash(float[] img, float[] wht, int[] ctx)

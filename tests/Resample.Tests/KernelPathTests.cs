@@ -1,9 +1,10 @@
 namespace TweakDrizzle.Resample.Tests;
 
 /// <summary>
-/// The vectorised kernel paths (AVX-512 row deposits, the square kernel's column coverage and 4x4 block deposit) must
-/// give exactly the bits of the scalar code. The scalar path runs when a DQ array is given (DQ of zeros changes no
-/// SCI/WHT/CTX value), so the two runs below compare the paths bit for bit wherever the hardware has the fast path.
+/// The vectorised kernel paths (AVX-512 row deposits, the square kernel's 4x4 block deposit) must give exactly the
+/// bits of the scalar code. The scalar path runs when a DQ array is given (DQ of zeros changes no SCI/WHT/CTX value),
+/// so the two runs below compare the paths bit for bit wherever the hardware has the fast path. The square kernel's
+/// overlaps themselves (one routine for both paths) are checked against exact rational polygon clipping.
 /// </summary>
 public class KernelPathTests
 {
@@ -73,7 +74,7 @@ public class KernelPathTests
     }
 
     [Fact]
-    public void Column_coverage_gives_the_bits_of_the_per_pixel_boxer()
+    public void Square_coverage_matches_exact_rational_clipping()
     {
         var r = new Random(3);
         var quads = new List<(double[] X, double[] Y)>
@@ -84,6 +85,13 @@ public class KernelPathTests
             ([2.0, 3.0, 3.0, 2.0], [2.0, 2.0, 1.0, 1.0]),
             ([2.0, 2.0, 2.0, 2.0], [1.0, 2.5, 3.5, 1.5]),
             ([1.25, 3.75, 3.75, 1.25], [2.5, 2.5, 2.5, 2.5]),
+            ([3.5, 4.5, 4.5, 3.5], [4.5, 4.5, 3.5 + 1e-13, 3.5]),
+            ([2.5, 5.5, 4.5, 1.5], [6.5, 6.5, 3.5, 3.5]),
+
+            // Slanted edges through pixel corners: the cells they only touch at a corner must get exactly 0.
+            ([5.5, 6.5, 5.5, 4.5], [6.5, 5.5, 4.5, 5.5]),
+            ([2.5, 3.5, 6.5, 5.5], [2.5, 5.5, 6.5, 3.5]),
+            ([2.5, 5.5, 5.5, 2.5], [3.5, 6.5, 6.5, 3.5]),
         };
         for (int n = 0; n < 3000; n++)
         {
@@ -109,33 +117,207 @@ public class KernelPathTests
             quads.Add((x, y));
         }
 
-        var col = new double[12];
-        var colVec = new double[12];
+        const int size = 12;
+        var rows = new System.Runtime.Intrinsics.Vector256<double>[size];
+        double worst = 0;
+        int empty = 0, partial = 0;
         foreach ((double[] x, double[] y) in quads)
         {
-            var quad = new Boxer.Quad(x, y);
-            for (int ii = 0; ii <= 11; ii++)
+            // Local frame with output pixel (0, 0)'s lower left corner at the origin, as the kernel uses it.
+            var quad = new Boxer.Quad(System.Runtime.Intrinsics.Vector256.Create(x), System.Runtime.Intrinsics.Vector256.Create(y), -0.5, -0.5);
+            ExactQuad exact = ExactQuad.Of(x, y);
+
+            // The quadrilaterals lie well inside the 12x12 grid, so both ways of getting the first and last row
+            // boundaries apply.
+            foreach (bool rowsWhole in new[] { false, true })
             {
-                Boxer.Column(ii, 0, quad, col);
-                Boxer.ColumnVector(ii, 0, quad, colVec);
-                for (int jj0 = 0; jj0 < 12; jj0 += 4)
+                double sum = 0;
+                for (int c0 = 0; c0 < size; c0 += Boxer.Lanes)
                 {
-                    var ys = new Boxer.RowsY(jj0, y);
-                    System.Runtime.Intrinsics.Vector256<double> rows = Boxer.Rows4(ii, x, ys);
-                    for (int k = 0; k < 4; k++)
+                    quad.Coverage(c0, size, size, rowsWhole, rows);
+                    for (int jj = 0; jj < size; jj++)
                     {
-                        double expected = Boxer.Area(ii, jj0 + k, x, y);
-                        Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(rows[k]));
+                        for (int c = 0; c < Boxer.Lanes; c++)
+                        {
+                            double actual = rows[jj][c];
+                            double expected = exact.Overlap(c0 + c, jj);
+                            sum += actual;
+                            if (expected == 0)
+                            {
+                                // Cells the quadrilateral does not reach (or only touches) get exactly 0, as in
+                                // sgarea: no weight, no context bit.
+                                Assert.Equal(0.0, actual);
+                                empty++;
+                            }
+                            else
+                            {
+                                worst = Math.Max(worst, Math.Abs(actual - expected));
+                                Assert.True(Math.Abs(actual - expected) <= 1e-13, $"cell ({c0 + c},{jj}): {actual:R} vs exact {expected:R}");
+                                partial++;
+                            }
+                        }
                     }
                 }
 
-                for (int jj = 0; jj < 12; jj++)
+                // The overlaps add up to the quadrilateral's signed area (flux conservation).
+                Assert.True(Math.Abs(sum - exact.Area) <= 1e-12, $"sum {sum:R} vs area {exact.Area:R}");
+            }
+        }
+
+        Assert.True(worst > 0 && partial > 40000 && empty > 200000, $"worst {worst}, {partial} partial, {empty} empty cells");
+    }
+
+    [Fact]
+    public void Square_coverage_masks_columns_beyond_the_footprint()
+    {
+        // A quadrilateral reaching 6 columns (clockwise: positive overlaps), footprint cut to 3 (the frame's right edge):
+        // lanes 3.. are 0.
+        var quad = new Boxer.Quad(System.Runtime.Intrinsics.Vector256.Create(0.2, 5.8, 5.8, 0.2), System.Runtime.Intrinsics.Vector256.Create(1.5, 1.5, 0.5, 0.5), 0, 0);
+        var rows = new System.Runtime.Intrinsics.Vector256<double>[2];
+        quad.Coverage(0, 3, 2, rowsWhole: false, rows);
+        for (int r = 0; r < 2; r++)
+        {
+            Assert.Equal(0.4, rows[r][0], 1e-15);
+            Assert.Equal(0.5, rows[r][1], 1e-15);
+            Assert.Equal(0.5, rows[r][2], 1e-15);
+            Assert.Equal(0.0, rows[r][3]);
+        }
+    }
+
+    /// <summary>A quadrilateral with exact rational corners; overlaps by Sutherland–Hodgman clipping in rationals.</summary>
+    private sealed class ExactQuad
+    {
+        private readonly Rational[] xs;
+        private readonly Rational[] ys;
+
+        private ExactQuad(Rational[] xs, Rational[] ys)
+        {
+            this.xs = xs;
+            this.ys = ys;
+            Area = (double)Shoelace([.. xs.Zip(ys)]);
+        }
+
+        public double Area { get; }
+
+        public static ExactQuad Of(double[] x, double[] y) => new([.. x.Select(Rational.Of)], [.. y.Select(Rational.Of)]);
+
+        /// <summary>Signed overlap with output pixel (ii, jj) = [ii-0.5, ii+0.5] x [jj-0.5, jj+0.5].</summary>
+        public double Overlap(int ii, int jj)
+        {
+            var half = new Rational(1, 2);
+            List<(Rational X, Rational Y)> poly = [.. xs.Zip(ys)];
+            poly = Clip(poly, p => p.X - (new Rational(ii, 1) - half));
+            poly = Clip(poly, p => (new Rational(ii, 1) + half) - p.X);
+            poly = Clip(poly, p => p.Y - (new Rational(jj, 1) - half));
+            poly = Clip(poly, p => (new Rational(jj, 1) + half) - p.Y);
+            return (double)Shoelace(poly);
+        }
+
+        /// <summary>Keeps the part where <paramref name="inside"/> (an affine function of x or y) is >= 0.</summary>
+        private static List<(Rational X, Rational Y)> Clip(List<(Rational X, Rational Y)> poly, Func<(Rational X, Rational Y), Rational> inside)
+        {
+            var result = new List<(Rational X, Rational Y)>();
+            for (int k = 0; k < poly.Count; k++)
+            {
+                (Rational X, Rational Y) p = poly[k], q = poly[(k + 1) % poly.Count];
+                Rational fp = inside(p), fq = inside(q);
+                if (fp.Sign >= 0)
                 {
-                    double expected = Boxer.Area(ii, jj, x, y);
-                    Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(col[jj]));
-                    Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(colVec[jj]));
+                    result.Add(p);
+                }
+
+                if ((fp.Sign > 0 && fq.Sign < 0) || (fp.Sign < 0 && fq.Sign > 0))
+                {
+                    Rational t = fp / (fp - fq);
+                    result.Add((p.X + (t * (q.X - p.X)), p.Y + (t * (q.Y - p.Y))));
                 }
             }
+
+            return result;
+        }
+
+        private static Rational Shoelace(List<(Rational X, Rational Y)> poly)
+        {
+            var twice = new Rational(0, 1);
+            for (int k = 0; k < poly.Count; k++)
+            {
+                (Rational X, Rational Y) p = poly[k], q = poly[(k + 1) % poly.Count];
+                twice += (p.X * q.Y) - (q.X * p.Y);
+            }
+
+            // Drizzle's sign convention (boxer's and the Jacobian's): positive for corners running clockwise with y up,
+            // the opposite of the shoelace formula's.
+            return twice * new Rational(-1, 2);
+        }
+    }
+
+    /// <summary>Exact rational number (for the reference only).</summary>
+    private readonly record struct Rational
+    {
+        public Rational(System.Numerics.BigInteger num, System.Numerics.BigInteger den)
+        {
+            if (den.Sign < 0)
+            {
+                num = -num;
+                den = -den;
+            }
+
+            System.Numerics.BigInteger g = System.Numerics.BigInteger.GreatestCommonDivisor(num, den);
+            if (!g.IsZero && !g.IsOne)
+            {
+                num /= g;
+                den /= g;
+            }
+
+            Num = num;
+            Den = den;
+        }
+
+        public System.Numerics.BigInteger Num { get; }
+
+        public System.Numerics.BigInteger Den { get; }
+
+        public int Sign => Num.Sign;
+
+        /// <summary>The exact value of a finite double.</summary>
+        public static Rational Of(double v)
+        {
+            long bits = BitConverter.DoubleToInt64Bits(v);
+            int exp = (int)((bits >> 52) & 0x7FF);
+            long mant = bits & 0xFFFFFFFFFFFFFL;
+            if (exp == 0)
+            {
+                exp = 1;
+            }
+            else
+            {
+                mant |= 1L << 52;
+            }
+
+            exp -= 1075;
+            System.Numerics.BigInteger n = v < 0 ? -mant : mant;
+            return exp >= 0 ? new Rational(n << exp, 1) : new Rational(n, System.Numerics.BigInteger.One << -exp);
+        }
+
+        public static Rational operator +(Rational a, Rational b) => new((a.Num * b.Den) + (b.Num * a.Den), a.Den * b.Den);
+
+        public static Rational operator -(Rational a, Rational b) => new((a.Num * b.Den) - (b.Num * a.Den), a.Den * b.Den);
+
+        public static Rational operator *(Rational a, Rational b) => new(a.Num * b.Num, a.Den * b.Den);
+
+        public static Rational operator /(Rational a, Rational b) => new(a.Num * b.Den, a.Den * b.Num);
+
+        public static explicit operator double(Rational a)
+        {
+            if (a.Num.IsZero)
+            {
+                return 0.0;
+            }
+
+            // Scale so that the integer quotient carries > 64 significant bits, then divide.
+            long shift = Math.Max(0, 80 - (long)(a.Num.GetBitLength() - a.Den.GetBitLength()));
+            System.Numerics.BigInteger q = (a.Num << (int)shift) / a.Den;
+            return (double)q / Math.Pow(2, shift);
         }
     }
 }
