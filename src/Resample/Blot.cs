@@ -106,41 +106,44 @@ public static class Blot
         var output = new float[pixmap.X.LongLength];
         var src = new Source(source, width, height);
         float iscale = (float)options.Iscale;
-        int onx = pixmap.Width;
         const int band = 32;
         int nbands = (pixmap.Height + band - 1) / band;
         var po = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? Environment.ProcessorCount };
-        Parallel.For(0, nbands, po, b =>
+        Parallel.For(0, nbands, po, b => BlotRows(src, pixmap, options, iscale, output, width, height, b * band, Math.Min((b + 1) * band, pixmap.Height)));
+        return output;
+    }
+
+    /// <summary>Blots output rows [j0, j1).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // hot: optimised at the first call
+    private static void BlotRows(Source src, Pixmap pixmap, BlotOptions options, float iscale, float[] output, int width, int height, int j0, int j1)
+    {
+        int onx = pixmap.Width;
+        for (int j = j0; j < j1; j++)
         {
-            int j1 = Math.Min((b + 1) * band, pixmap.Height);
-            for (int j = b * band; j < j1; j++)
+            for (int i = 0; i < onx; i++)
             {
-                for (int i = 0; i < onx; i++)
+                long k = ((long)j * onx) + i;
+                float xo = (float)pixmap.X[k];
+                float yo = (float)pixmap.Y[k];
+                if (xo >= 0f && xo < width && yo >= 0f && yo < height)
                 {
-                    long k = ((long)j * onx) + i;
-                    float xo = (float)pixmap.X[k];
-                    float yo = (float)pixmap.Y[k];
-                    if (xo >= 0f && xo < width && yo >= 0f && yo < height)
+                    float v = options.Interp switch
                     {
-                        float v = options.Interp switch
-                        {
-                            BlotInterpolation.Nearest => src.Nearest(xo, yo),
-                            BlotInterpolation.Linear => src.Linear(xo, yo),
-                            BlotInterpolation.Poly3 => src.Poly3(xo, yo),
-                            BlotInterpolation.Poly5 => src.Poly5(xo, yo),
-                            BlotInterpolation.Lanczos3 => src.Lanczos(xo, yo, 3),
-                            _ => src.Lanczos(xo, yo, 5),
-                        };
-                        output[k] = (float)((double)v * iscale);
-                    }
-                    else
-                    {
-                        output[k] = options.Fillval;
-                    }
+                        BlotInterpolation.Nearest => src.Nearest(xo, yo),
+                        BlotInterpolation.Linear => src.Linear(xo, yo),
+                        BlotInterpolation.Poly3 => src.Poly3(xo, yo),
+                        BlotInterpolation.Poly5 => src.Poly5(xo, yo),
+                        BlotInterpolation.Lanczos3 => src.Lanczos(xo, yo, 3),
+                        _ => src.Lanczos(xo, yo, 5),
+                    };
+                    output[k] = (float)((double)v * iscale);
+                }
+                else
+                {
+                    output[k] = options.Fillval;
                 }
             }
-        });
-        return output;
+        }
     }
 
     private readonly struct Source(float[] data, int nx, int ny)
@@ -149,6 +152,7 @@ public static class Blot
         private readonly int _nx = nx;
         private readonly int _ny = ny;
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Nearest(float x, float y)
         {
             int i = Math.Min((int)(x + 0.5f), _nx - 1);
@@ -156,6 +160,7 @@ public static class Blot
             return _data[((long)j * _nx) + i];
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Linear(float x, float y)
         {
             int nx = (int)x;
@@ -185,6 +190,7 @@ public static class Blot
             return (tx * ty * f00) + (sx * ty * At(nx + 1, ny)) + (sy * tx * At(nx, ny + 1)) + (sx * sy * At(nx + 1, ny + 1));
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Poly3(float x, float y)
         {
             int nx = (int)x;
@@ -211,6 +217,7 @@ public static class Blot
             return (sy * (z[2] + (((sy * sy) - 1.0f) * cd21y))) + (ty * (z[1] + (((ty * ty) - 1.0f) * cd20y)));
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Poly5(float x, float y)
         {
             int nx = (int)x;
@@ -271,6 +278,7 @@ public static class Blot
             return (sx * (c1 + (sx2m1 * (cd21 + (sx2m4 * cd41))))) + (tx * (c0 + (tx2m1 * (cd20 + (tx2m4 * cd40)))));
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Lanczos(float x, float y, int order)
         {
             double[] lut = LanczosTable.Get(order);

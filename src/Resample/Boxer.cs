@@ -84,6 +84,7 @@ internal static class Boxer
         /// order, finite), in a frame whose origin is the point (<paramref name="originX"/>, <paramref name="originY"/>)
         /// (the lower left corner of the footprint's first output pixel).
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per input pixel: optimised at the first call
         public Quad(Vector256<double> x, Vector256<double> y, double originX, double originY)
         {
             Vector256<long> next = Vector256.Create(1L, 2L, 3L, 0L);
@@ -121,6 +122,7 @@ internal static class Boxer
         /// footprint is not cut by the frame), so that the area above row 0's bottom is each column's whole area and
         /// nothing lies above the last row's top: two of the nrows + 1 evaluations of H are then skipped.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per input pixel: optimised at the first call
         public void Coverage(int c0, int ncols, int nrows, bool rowsWhole, Span<Vector256<double>> rows)
         {
             Vector256<double> left = Vector256.Create((double)c0) + LaneOffsets;

@@ -49,6 +49,7 @@ internal sealed partial class KernelJob
         return (active & Vector256.Equals(newWht, Vector256<float>.Zero)) != Vector256<float>.Zero;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised at the first call, no slow first image
     private unsafe int RowTurboAvx512(int j, int i0, int i1)
     {
         int nx = Map.Width;
@@ -177,6 +178,7 @@ internal sealed partial class KernelJob
         return hits;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised at the first call, no slow first image
     private unsafe int RowGaussianAvx512(int j, int i0, int i1)
     {
         int nx = Map.Width;
@@ -258,6 +260,7 @@ internal sealed partial class KernelJob
         return hits;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised at the first call, no slow first image
     private unsafe int RowLanczosAvx512(int j, int i0, int i1, int order)
     {
         int nx = Map.Width;

@@ -12,6 +12,7 @@ namespace TweakDrizzle.Resample;
 /// </summary>
 internal sealed partial class KernelJob
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised at the first call, no slow first image
     private unsafe int RowSquare(int j, int i0, int i1)
     {
         fixed (float* pImg = OutImg, pWht = OutWht)
@@ -22,6 +23,7 @@ internal sealed partial class KernelJob
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised at the first call, no slow first image
     private unsafe int RowSquare(int j, int i0, int i1, float* pImg, float* pWht, int* pCtx, double* pmx, double* pmy)
     {
         bool avx512 = UseAvx512 && Avx.IsSupported;

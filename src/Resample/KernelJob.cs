@@ -205,6 +205,7 @@ internal sealed partial class KernelJob
     /// Runs the kernel over input rows [j0, j1] (inclusive) in blocks of <see cref="BlockWidth"/> columns (block by
     /// block, rows within a block, columns within a row) and counts misses.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised at the first call, no slow first image
     public void RunRows(int j0, int j1, out long nmiss, out long nskip)
     {
         var hits = new int[j1 - j0 + 1];
@@ -242,6 +243,7 @@ internal sealed partial class KernelJob
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private float WeightOf(int idx) => Weights is null ? WtScale : Weights[idx] * WtScale;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised at the first call, no slow first image
     private unsafe int RowPoint(int j, int i0, int i1)
     {
         int nx = Map.Width;
@@ -284,6 +286,7 @@ internal sealed partial class KernelJob
         return hits;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised at the first call, no slow first image
     private int RowTurbo(int j, int i0, int i1)
     {
         int nx = Map.Width;
@@ -344,6 +347,7 @@ internal sealed partial class KernelJob
         return hits;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised at the first call, no slow first image
     private int RowGaussian(int j, int i0, int i1)
     {
         int nx = Map.Width;
@@ -407,6 +411,7 @@ internal sealed partial class KernelJob
         return hits;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot: optimised at the first call, no slow first image
     private int RowLanczos(int j, int i0, int i1, int order)
     {
         int nx = Map.Width;
