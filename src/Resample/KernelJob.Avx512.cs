@@ -53,8 +53,6 @@ internal sealed partial class KernelJob
     private unsafe int RowTurboAvx512(int j, int i0, int i1)
     {
         int nx = Map.Width;
-        double[] mx = Map.X;
-        double[] my = Map.Y;
         double pfo = (Pixfrac / Pscale) / 2.0;
         double ac = 1.0 / (Pixfrac * Pixfrac);
         double doverScale = ac * Pscale * (double)Pscale;
@@ -70,9 +68,7 @@ internal sealed partial class KernelJob
             {
                 int idx = (j * nx) + i;
                 Prefetch(pImg, pWht, pCtx, j, i, i0, i1, 1, 0);
-                double ox = mx[idx] - X0;
-                double oy = my[idx] - Y0;
-                if (double.IsNaN(ox) || double.IsNaN(oy))
+                if (!TryBox(idx, pfo, out double ox, out double oy, out int iis, out int iie, out int jjs, out int jje))
                 {
                     continue;
                 }
@@ -81,14 +77,6 @@ internal sealed partial class KernelJob
                 double xxa = ox + pfo;
                 double yyi = oy - pfo;
                 double yya = oy + pfo;
-                int iis = (int)Math.Max(Nint(xxi), 0);
-                int iie = (int)Math.Min(Nint(xxa), Onx - 1);
-                int jjs = (int)Math.Max(Nint(yyi), 0);
-                int jje = (int)Math.Min(Nint(yya), Ony - 1);
-                if (iis > iie || jjs > jje)
-                {
-                    continue;
-                }
 
                 var vd = Vector256.Create(Data[idx] * Iscale);
                 double w = WeightOf(idx);
@@ -182,8 +170,6 @@ internal sealed partial class KernelJob
     private unsafe int RowGaussianAvx512(int j, int i0, int i1)
     {
         int nx = Map.Width;
-        double[] mx = Map.X;
-        double[] my = Map.Y;
         const double nsig = 2.5;
         double pfo = nsig * Pixfrac / 2.3548 / Pscale;
         pfo = Math.Max(pfo, 1.2 / Pscale);
@@ -205,18 +191,7 @@ internal sealed partial class KernelJob
             {
                 int idx = (j * nx) + i;
                 Prefetch(pImg, pWht, pCtx, j, i, i0, i1, 2, 2);
-                double ox = mx[idx] - X0;
-                double oy = my[idx] - Y0;
-                if (double.IsNaN(ox) || double.IsNaN(oy))
-                {
-                    continue;
-                }
-
-                int nxi = (int)Math.Max(Nint(ox - pfo), 0);
-                int nxa = (int)Math.Min(Nint(ox + pfo), Onx - 1);
-                int nyi = (int)Math.Max(Nint(oy - pfo), 0);
-                int nya = (int)Math.Min(Nint(oy + pfo), Ony - 1);
-                if (nxi > nxa || nyi > nya)
+                if (!TryBox(idx, pfo, out double ox, out double oy, out int nxi, out int nxa, out int nyi, out int nya))
                 {
                     continue;
                 }

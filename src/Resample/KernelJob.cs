@@ -240,6 +240,29 @@ internal sealed partial class KernelJob
         }
     }
 
+    /// <summary>
+    /// Where input pixel <paramref name="idx"/> lands and the output pixels a box of half-width <paramref name="half"/>
+    /// (output pixels) around it reaches: nint of its edges, clipped to the frame. False when the pixel is unmapped
+    /// (NaN) or the box misses the frame. Shared by the turbo and gaussian kernels, scalar and vector.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryBox(int idx, double half, out double ox, out double oy, out int x0, out int x1, out int y0, out int y1)
+    {
+        ox = Map.X[idx] - X0;
+        oy = Map.Y[idx] - Y0;
+        x0 = x1 = y0 = y1 = 0;
+        if (double.IsNaN(ox) || double.IsNaN(oy))
+        {
+            return false;
+        }
+
+        x0 = (int)Math.Max(Nint(ox - half), 0);
+        x1 = (int)Math.Min(Nint(ox + half), Onx - 1);
+        y0 = (int)Math.Max(Nint(oy - half), 0);
+        y1 = (int)Math.Min(Nint(oy + half), Ony - 1);
+        return x0 <= x1 && y0 <= y1;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private float WeightOf(int idx) => Weights is null ? WtScale : Weights[idx] * WtScale;
 
@@ -290,8 +313,6 @@ internal sealed partial class KernelJob
     private int RowTurbo(int j, int i0, int i1)
     {
         int nx = Map.Width;
-        double[] mx = Map.X;
-        double[] my = Map.Y;
         double pfo = (Pixfrac / Pscale) / 2.0;
         double ac = 1.0 / (Pixfrac * Pixfrac);
         double doverScale = ac * Pscale * (double)Pscale;
@@ -299,9 +320,7 @@ internal sealed partial class KernelJob
         for (int i = i0; i <= i1; i++)
         {
             int idx = (j * nx) + i;
-            double ox = mx[idx] - X0;
-            double oy = my[idx] - Y0;
-            if (double.IsNaN(ox) || double.IsNaN(oy))
+            if (!TryBox(idx, pfo, out double ox, out double oy, out int iis, out int iie, out int jjs, out int jje))
             {
                 continue;
             }
@@ -310,14 +329,6 @@ internal sealed partial class KernelJob
             double xxa = ox + pfo;
             double yyi = oy - pfo;
             double yya = oy + pfo;
-            int iis = (int)Math.Max(Nint(xxi), 0);
-            int iie = (int)Math.Min(Nint(xxa), Onx - 1);
-            int jjs = (int)Math.Max(Nint(yyi), 0);
-            int jje = (int)Math.Min(Nint(yya), Ony - 1);
-            if (iis > iie || jjs > jje)
-            {
-                continue;
-            }
 
             float d = Data[idx] * Iscale;
             double w = WeightOf(idx);
@@ -351,8 +362,6 @@ internal sealed partial class KernelJob
     private int RowGaussian(int j, int i0, int i1)
     {
         int nx = Map.Width;
-        double[] mx = Map.X;
-        double[] my = Map.Y;
         const double nsig = 2.5;
         double pfo = nsig * Pixfrac / 2.3548 / Pscale;
         pfo = Math.Max(pfo, 1.2 / Pscale);
@@ -366,18 +375,7 @@ internal sealed partial class KernelJob
         for (int i = i0; i <= i1; i++)
         {
             int idx = (j * nx) + i;
-            double ox = mx[idx] - X0;
-            double oy = my[idx] - Y0;
-            if (double.IsNaN(ox) || double.IsNaN(oy))
-            {
-                continue;
-            }
-
-            int nxi = (int)Math.Max(Nint(ox - pfo), 0);
-            int nxa = (int)Math.Min(Nint(ox + pfo), Onx - 1);
-            int nyi = (int)Math.Max(Nint(oy - pfo), 0);
-            int nya = (int)Math.Min(Nint(oy + pfo), Ony - 1);
-            if (nxi > nxa || nyi > nya)
+            if (!TryBox(idx, pfo, out double ox, out double oy, out int nxi, out int nxa, out int nyi, out int nya))
             {
                 continue;
             }
