@@ -289,7 +289,6 @@ internal static class DemoRunner
         double texp = r.TotalExposureTime;
 
         // Isolated stars: no other source with a tenth of the flux within 1".
-        var grid = new Dictionary<(int, int), List<(double X, double Y, double Rate)>>();
         var pos = new List<(double X, double Y, double Rate, int Index)>();
         for (int i = 0; i < bright.Count; i++)
         {
@@ -297,31 +296,15 @@ internal static class DemoRunner
             pos.Add((x, y, bright[i].rate, i));
         }
 
-        foreach (var p in sim.Sky.Sources)
+        var grid = CellIndex(sim.Sky.Sources.Select(p =>
         {
             (double x, double y) = g.Wcs.WorldToPixel(p.Ra, p.Dec);
-            var key = ((int)Math.Floor(x / 32), (int)Math.Floor(y / 32));
-            if (!grid.TryGetValue(key, out var list))
-            {
-                grid[key] = list = [];
-            }
-
-            list.Add((x, y, p.RateIn(filter)));
-        }
+            return (x, y, p.RateIn(filter));
+        }));
 
         // Stars only, for the light of the neighbours in each aperture (galaxies are not modelled; the isolation
         // criterion below keeps them faint).
-        var starGrid = new Dictionary<(int, int), List<(double X, double Y, double Rate)>>();
-        foreach (var p in pos)
-        {
-            var key = ((int)Math.Floor(p.X / 32), (int)Math.Floor(p.Y / 32));
-            if (!starGrid.TryGetValue(key, out var list))
-            {
-                starGrid[key] = list = [];
-            }
-
-            list.Add((p.X, p.Y, p.Rate));
-        }
+        var starGrid = CellIndex(pos.Select(p => (p.X, p.Y, p.Rate)));
 
         double isoRadius = 1.0 / outScale;
         var dx = new List<double>();
@@ -348,7 +331,7 @@ internal static class DemoRunner
             }
 
             bool isolated = true;
-            var key = ((int)Math.Floor(p.X / 32), (int)Math.Floor(p.Y / 32));
+            var key = ((int)Math.Floor(p.X / CellSize), (int)Math.Floor(p.Y / CellSize));
             for (int a = -1; a <= 1 && isolated; a++)
             {
                 for (int b = -1; b <= 1 && isolated; b++)
@@ -476,6 +459,27 @@ internal static class DemoRunner
             ws.HolePixels, ws.HoleFraction, ws.RmsOverMedian);
     }
 
+    /// <summary>Side of the cells (output pixels) the truth sources are binned into for neighbour searches.</summary>
+    private const int CellSize = 32;
+
+    /// <summary>Sources binned by <see cref="CellSize"/>-pixel cell of the output grid.</summary>
+    private static Dictionary<(int, int), List<(double X, double Y, double Rate)>> CellIndex(IEnumerable<(double X, double Y, double Rate)> sources)
+    {
+        var cells = new Dictionary<(int, int), List<(double X, double Y, double Rate)>>();
+        foreach (var p in sources)
+        {
+            var key = ((int)Math.Floor(p.X / CellSize), (int)Math.Floor(p.Y / CellSize));
+            if (!cells.TryGetValue(key, out var list))
+            {
+                cells[key] = list = [];
+            }
+
+            list.Add(p);
+        }
+
+        return cells;
+    }
+
     /// <summary>
     /// What the aperture sum around a star should give: its own flux times the encircled energy, plus the light of the
     /// other stars (Moffat profiles from the truth catalog, within 2.2" of it) on the aperture's pixels, minus what
@@ -488,8 +492,8 @@ internal static class DemoRunner
     {
         double reach = skyOut * 2.2 / 1.2; // 2.2" when the annulus ends at 1.2"
         var near = new List<(double X, double Y, double Rate, bool Self)>();
-        int c0 = (int)Math.Floor((x0 - reach) / 32), c1 = (int)Math.Floor((x0 + reach) / 32);
-        int r0 = (int)Math.Floor((y0 - reach) / 32), r1 = (int)Math.Floor((y0 + reach) / 32);
+        int c0 = (int)Math.Floor((x0 - reach) / CellSize), c1 = (int)Math.Floor((x0 + reach) / CellSize);
+        int r0 = (int)Math.Floor((y0 - reach) / CellSize), r1 = (int)Math.Floor((y0 + reach) / CellSize);
         for (int a = c0; a <= c1; a++)
         {
             for (int b = r0; b <= r1; b++)
