@@ -229,8 +229,11 @@ internal sealed partial class CombineRunner
         int single = 0, lowCoverage = 0;
         if (coverage is not null && options.DrizCrSingle is { } singleTest)
         {
-            bool[] tested = _crTiming.Time("single-image test", () => LowCoverage(coverage, win, mx, my, usable, singleTest.MaxCoverage));
-            bool[] found = _crTiming.Time("single-image test", () => SingleImageCosmicRays.Detect(data, usable, tested, c.Width, c.Height, noise, singleTest, options.NumCores));
+            (bool[] tested, bool[] found) = _crTiming.Time("single-image test", () =>
+            {
+                bool[] low = LowCoverage(coverage, win, mx, my, usable, singleTest.MaxCoverage);
+                return (low, SingleImageCosmicRays.Detect(data, usable, low, c.Width, c.Height, noise, singleTest, options.NumCores));
+            });
             for (int k = 0; k < cr.Length; k++)
             {
                 lowCoverage += tested[k] ? 1 : 0;
