@@ -201,4 +201,62 @@ public class AdvisorTests
         var atScale = a.Trials.Where(t => t.ScaleArcsec == a.FinalScale).OrderByDescending(t => t.Pixfrac).ToList();
         Assert.True(atScale[^1].RmsOverMedian > atScale[0].RmsOverMedian);
     }
+
+    [Fact]
+    public void Point_source_field_renders_each_star_with_unit_flux_on_a_rotated_chip()
+    {
+        // A 0.05" chip rotated by 20 degrees: the stars' flat-fielded pixel values, summed, give flux 1 each.
+        Exposure e = CombineStepTests.Synthetic("e", 150, 2, w: 200, h: 200);
+        Chip chip = e.Chips[0];
+        (double ra, double dec) = chip.Wcs.PixelToWorld(99.5, 99.5);
+        var field = new PointSourceField(ra, dec, 6, 2 * 0.05, 0.05);
+        Assert.Equal(36, field.Count);
+        StarPixels stars = field.Render(chip);
+        var data = new float[200 * 200];
+        stars.Write(data);
+        Assert.Equal(36.0, data.Sum(v => (double)v), 3);
+
+        // Measured on the chip's own grid (no drizzle), every star's aperture sum is its flux.
+        (double rms, double max) = field.Measure(data, Enumerable.Repeat(1f, data.Length).ToArray(), chip.Wcs, 200, 0.05);
+        Assert.InRange(max, 0, 1e-4);
+        Assert.InRange(rms, 0, max);
+
+        // A star with a zero-weight pixel in its aperture is left out; with every star out there is no figure.
+        (double rmsNone, double maxNone) = field.Measure(data, new float[data.Length], chip.Wcs, 200, 0.05);
+        Assert.True(double.IsNaN(rmsNone) && double.IsNaN(maxNone));
+        stars.Clear(data);
+        Assert.All(data, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Advisor_point_source_errors_are_small_with_full_drops_and_grow_as_drops_shrink()
+    {
+        // Four exposures on the same pixel phase (no sub-pixel dither): at the native scale and pixfrac 1 drizzle
+        // reproduces the input, so the stars keep their flux; with small drops on a finer grid they do not.
+        double[] dx = [0, 3, 0, 3], dy = [0, 0, 5, 5];
+        var exposures = Enumerable.Range(0, 4).Select(i =>
+            CombineStepTests.Synthetic("e" + i, 150 + (dx[i] * 0.05 / 3600 / Math.Cos(2 * Math.PI / 180)), 2 + (dy[i] * 0.05 / 3600), w: 200, h: 200)).ToList();
+        DrizzleAdvice a = DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 5, NumCores = 1 });
+        Assert.All(a.Trials, t => Assert.True(double.IsFinite(t.PointSourceMax) && t.PointSourceRms <= t.PointSourceMax));
+        AdviceTrial full = a.Trials.Single(t => t.ScaleArcsec == a.NativeScale && t.Pixfrac == 1.0);
+        Assert.InRange(full.PointSourceMax, 0, 0.002);
+        AdviceTrial small = a.Trials.Single(t => t.ScaleArcsec == a.NativeScale * 0.5 && t.Pixfrac == 0.3);
+        Assert.True(small.PointSourceMax > 10 * full.PointSourceMax, $"{small.PointSourceMax} vs {full.PointSourceMax}");
+    }
+
+    [Fact]
+    public void Advisor_with_a_point_source_bound_never_recommends_a_trial_that_breaks_it()
+    {
+        double[] dx = [0, 0.5, 0, 0.5], dy = [0, 0, 0.5, 0.5];
+        var exposures = Enumerable.Range(0, 4).Select(i =>
+            CombineStepTests.Synthetic("e" + i, 150 + (dx[i] * 0.05 / 3600 / Math.Cos(2 * Math.PI / 180)), 2 + (dy[i] * 0.05 / 3600), w: 200, h: 200)).ToList();
+        var loose = DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 5, NumCores = 1 });
+        var strict = DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 5, NumCores = 1, MaxPointSourceError = 0.002 });
+        AdviceTrial chosen = strict.Trials.Single(t => t.ScaleArcsec == strict.FinalScale && t.Pixfrac == strict.FinalPixfrac);
+        Assert.True(chosen.PointSourceMax <= 0.002 || strict.Reason.StartsWith("no trial", StringComparison.Ordinal), strict.Reason);
+        Assert.Contains("point sources within 0.2%", strict.Reason, StringComparison.Ordinal);
+        Assert.True(strict.FinalScale >= loose.FinalScale);
+        Assert.Throws<CombineException>(() => DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PsfFwhm = 0 }));
+        Assert.Throws<CombineException>(() => DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { MaxPointSourceError = -1 }));
+    }
 }

@@ -16,7 +16,19 @@ internal static class AdviseCommand
         var bits = new Option<string>("--final-bits") { Description = "DQ bits treated as good.", DefaultValueFactory = _ => "0" };
         var plot = new Option<string?>("--plot") { Description = "PNG of weight RMS/median against pixfrac at the recommended scale." };
         var cores = new Option<int?>("--num-cores") { Description = "Largest number of threads." };
-        var command = new Command("advise", "Recommend final_scale and final_pixfrac for these exposures (weight RMS/median < 0.2, no holes).") { files, bits, plot, cores };
+        var fwhm = new Option<double>("--psf-fwhm")
+        {
+            Description = "FWHM of the test stars of the point-source trial, native pixels.",
+            DefaultValueFactory = _ => 2.0,
+        };
+        var maxPhot = new Option<double?>("--max-phot-error")
+        {
+            Description = "Also require the point-source aperture photometry error (largest over the test stars) to stay below this fraction, e.g. 0.01.",
+        };
+        var command = new Command("advise", "Recommend final_scale and final_pixfrac for these exposures (weight RMS/median < 0.2, no holes; optionally a point-source photometry bound).")
+        {
+            files, bits, plot, cores, fwhm, maxPhot,
+        };
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             DqBits b;
@@ -29,14 +41,25 @@ internal static class AdviseCommand
                 throw new UsageException(e.Message);
             }
 
-            var exposures = InputFiles.Expand(parse.GetValue(files)!).Select(f => Exposure.Load(f)).ToList();
-            DrizzleAdvice a = DrizzleAdvisor.Advise(exposures, b, numCores: parse.GetValue(cores));
+            // Header-only loads: the advisor reads each chip's SCI and DQ once, for its good-pixel mask.
+            var headers = new ExposureLoadOptions { ReadPixels = false };
+            var exposures = InputFiles.Expand(parse.GetValue(files)!).Select(f => Exposure.Load(f, headers)).ToList();
+            var options = new DrizzleAdvisorOptions
+            {
+                Bits = b,
+                NumCores = parse.GetValue(cores),
+                PsfFwhm = parse.GetValue(fwhm),
+                MaxPointSourceError = parse.GetValue(maxPhot),
+            };
+            DrizzleAdvice a = DrizzleAdvisor.Advise(exposures, options);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{a.Exposures} exposures, native scale {a.NativeScale:0.#####}\""));
-            Console.WriteLine("scale\"    pixfrac  wht rms/median  holes");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"scale\"    pixfrac  wht rms/median  holes    point sources (FWHM {options.PsfFwhm:0.##} px): rms   max"));
             foreach (AdviceTrial t in a.Trials)
             {
+                string holes = string.Create(CultureInfo.InvariantCulture, $"{100 * t.HoleFraction:0.###}%");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{t.ScaleArcsec,-9:0.#####} {t.Pixfrac,-8:0.0} {t.RmsOverMedian,-15:0.000} {100 * t.HoleFraction:0.###}%{(t.Acceptable ? string.Empty : "  x")}"));
+                    $"{t.ScaleArcsec,-9:0.#####} {t.Pixfrac,-8:0.0} {t.RmsOverMedian,-15:0.000} {holes,-8} {string.Empty,28}{100 * t.PointSourceRms,5:0.00}% {100 * t.PointSourceMax,5:0.00}%{(t.Acceptable ? string.Empty : "  x")}"));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"recommended: --final-scale {a.FinalScale:0.#####} --final-pixfrac {a.FinalPixfrac:0.0}  ({a.Reason})"));
@@ -48,7 +71,8 @@ internal static class AdviseCommand
                 }
 
                 var trials = a.Trials.Where(t => t.ScaleArcsec == a.FinalScale)
-                    .Select(t => new PixfracTrial(t.Pixfrac, t.RmsOverMedian) { HoleFraction = t.HoleFraction }).ToList();
+                    .Select(t => new PixfracTrial(t.Pixfrac, t.RmsOverMedian) { HoleFraction = t.HoleFraction, PointSourceRms = t.PointSourceRms, PointSourceMax = t.PointSourceMax })
+                    .ToList();
                 DrizzlePlots.WeightVsPixfrac(trials, string.Create(CultureInfo.InvariantCulture, $"scale {a.FinalScale:0.####}\"")).Save(path);
                 Console.WriteLine($"plot: {path}");
             }

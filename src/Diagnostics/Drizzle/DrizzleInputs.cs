@@ -14,6 +14,12 @@ public sealed record PixfracTrial(double Pixfrac, double WeightRmsOverMedian)
     /// <summary>Fraction of zero-weight pixels inside the footprint, or NaN when not measured.</summary>
     public double HoleFraction { get; init; } = double.NaN;
 
+    /// <summary>RMS relative aperture-photometry error of noise-free point sources drizzled this way, or NaN when not measured.</summary>
+    public double PointSourceRms { get; init; } = double.NaN;
+
+    /// <summary>Largest relative aperture-photometry error of those point sources, or NaN when not measured.</summary>
+    public double PointSourceMax { get; init; } = double.NaN;
+
     /// <summary>A trial from the weight statistics of a drizzle made with <paramref name="pixfrac"/>.</summary>
     /// <param name="pixfrac">The pixfrac used.</param>
     /// <param name="stats">The statistics of its weight map (<see cref="DrizzleQuality.Measure"/>).</param>

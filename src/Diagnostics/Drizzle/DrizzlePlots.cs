@@ -91,7 +91,8 @@ public static class DrizzlePlots
         }
 
         PixfracTrial[] sorted = [.. trials.OrderBy(t => t.Pixfrac)];
-        var fig = new Figure(640, 440)
+        bool photometry = sorted.Any(t => double.IsFinite(t.PointSourceMax));
+        var fig = new Figure(640, photometry ? 720 : 440, rows: photometry ? 2 : 1)
         {
             Title = "Weight uniformity against pixfrac" + (productName is null ? string.Empty : " · " + productName),
         };
@@ -127,6 +128,21 @@ public static class DrizzlePlots
         }
 
         a.Legend = LegendLocation.UpperRight;
+        if (photometry)
+        {
+            // Below: what drizzle itself does to point-source photometry at each pixfrac (noise-free test stars).
+            Axes p = fig[1, 0];
+            p.XLabel = "pixfrac";
+            p.YLabel = "Point-source aperture error (%)";
+            p.XRange = a.XRange;
+            double[] max = [.. sorted.Select(t => 100 * t.PointSourceMax)];
+            p.YRange = new AxisRange(0, Math.Max(1.5, max.Where(double.IsFinite).DefaultIfEmpty(0).Max() * 1.08));
+            p.HorizontalLine(1.0, PlotPalette.Vermillion, 1.3, LineStyle.Dashed, "1 %");
+            p.Line(pf, max, PlotPalette.Blue, 2.0, LineStyle.Solid, "Largest over the test stars", 3.5);
+            p.Line(pf, [.. sorted.Select(t => 100 * t.PointSourceRms)], PlotPalette.Orange, 1.6, LineStyle.Solid, "RMS", 3);
+            p.Legend = LegendLocation.UpperRight;
+        }
+
         return fig;
     }
 

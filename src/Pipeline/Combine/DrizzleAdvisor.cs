@@ -4,15 +4,52 @@ using TweakDrizzle.Wcs;
 
 namespace TweakDrizzle.Pipeline.Combine;
 
-/// <summary>One trial of the advisor: a scale and pixfrac with the weight-map figures it gives.</summary>
+/// <summary>One trial of the advisor: a scale and pixfrac with the weight-map and point-source figures it gives.</summary>
 /// <param name="ScaleArcsec">Output pixel scale, arcsec.</param>
 /// <param name="Pixfrac">Drop size.</param>
 /// <param name="RmsOverMedian">Weight-map RMS / median in the central region.</param>
 /// <param name="HoleFraction">Fraction of footprint pixels without weight.</param>
 public sealed record AdviceTrial(double ScaleArcsec, double Pixfrac, double RmsOverMedian, double HoleFraction)
 {
+    /// <summary>
+    /// RMS of the relative aperture-photometry error of noise-free point sources drizzled with this scale and pixfrac
+    /// (see <see cref="DrizzleAdvisor"/>); NaN when not measured.
+    /// </summary>
+    public double PointSourceRms { get; init; } = double.NaN;
+
+    /// <summary>Largest relative aperture-photometry error of those point sources; NaN when not measured.</summary>
+    public double PointSourceMax { get; init; } = double.NaN;
+
     /// <summary>True when the weight map is uniform enough (RMS/median below 0.2) and has no holes.</summary>
     public bool Acceptable => RmsOverMedian < DrizzlePlots.WeightRmsGuideline && !(HoleFraction > 0);
+}
+
+/// <summary>Options of <see cref="DrizzleAdvisor.Advise(IReadOnlyList{Exposure}, DrizzleAdvisorOptions)"/>.</summary>
+public sealed record DrizzleAdvisorOptions
+{
+    /// <summary>DQ bits treated as good (as final_bits); null: every flagged pixel is bad.</summary>
+    public DqBits? Bits { get; init; }
+
+    /// <summary>Side of the central output patch the trials drizzle, arcsec (default 8).</summary>
+    public double PatchArcsec { get; init; } = 8.0;
+
+    /// <summary>FWHM of the Gaussian point sources of the photometry trial, in native pixels (default 2, ACS/WFC-like).</summary>
+    public double PsfFwhm { get; init; } = 2.0;
+
+    /// <summary>
+    /// When set, a trial is recommended only if its largest point-source error (<see cref="AdviceTrial.PointSourceMax"/>)
+    /// is at most this fraction (for example 0.01); null (default): only the weight map counts, as in DrizzlePac's recipe.
+    /// </summary>
+    public double? MaxPointSourceError { get; init; }
+
+    /// <summary>Output scales to try, arcsec; null (default): the native scale × 1, 0.8, 0.6 and 0.5.</summary>
+    public IReadOnlyList<double>? Scales { get; init; }
+
+    /// <summary>Pixfracs to try; null (default): 1.0, 0.9, … 0.3.</summary>
+    public IReadOnlyList<double>? Pixfracs { get; init; }
+
+    /// <summary>Largest number of threads.</summary>
+    public int? NumCores { get; init; }
 }
 
 /// <summary>The advisor's recommendation.</summary>
@@ -26,10 +63,22 @@ public sealed record DrizzleAdvice(double FinalScale, double FinalPixfrac, doubl
 
 /// <summary>
 /// Recommends final_scale and final_pixfrac from trial drizzles of the inputs' weights (good-pixel masks, DQ bits as
-/// in the final drizzle) on a central patch of the output grid: the smallest scale, among native × (1, 0.8, 0.6, 0.5),
-/// that some pixfrac in 1.0 … 0.3 keeps uniform on a patch at the first chip's centre (weight RMS/median &lt; 0.2) and free of holes, and at that scale the
-/// smallest such pixfrac (sharpest result).
+/// in the final drizzle) on a central patch of the output grid: the smallest scale, among native × (1, 0.8, 0.6, 0.5)
+/// (or <see cref="DrizzleAdvisorOptions.Scales"/>), that some pixfrac in 1.0 … 0.3 keeps uniform on a patch at the
+/// first chip's centre (weight RMS/median &lt; 0.2) and free of holes (and, when asked, keeps point sources within
+/// <see cref="DrizzleAdvisorOptions.MaxPointSourceError"/>), and at that scale the smallest such pixfrac (sharpest
+/// result). When no trial qualifies, the coarsest scale tried with its most uniform pixfrac.
 /// </summary>
+/// <remarks>
+/// Each trial also drizzles noise-free point sources: up to 36 Gaussian stars (<see cref="DrizzleAdvisorOptions.PsfFwhm"/>)
+/// on a grid over the patch, at spread-out pixel phases, rendered into every chip through its WCS (pixel-integrated,
+/// flat-fielded like FLT data). Their aperture sums (radius 3 FWHM, which holds all of a Gaussian's light) on the
+/// trial drizzle give the photometric error drizzle itself makes at that scale and pixfrac with these dithers: drizzle
+/// averages the drops that cover each output pixel, and where the weight map is not uniform a star's core pixels are
+/// counted with unequal weights, so its flux depends on where it falls. The weights are those of the weight trial, so
+/// this costs no extra drizzle. Stars with a zero-weight output pixel in their aperture (a hole, or sky no chip
+/// covers) are left out; the trial's hole fraction reports holes.
+/// </remarks>
 public static class DrizzleAdvisor
 {
     private static readonly double[] ScaleFactors = [1.0, 0.8, 0.6, 0.5];
@@ -41,15 +90,36 @@ public static class DrizzleAdvisor
     /// <param name="patch">Side of the central output patch used for the trials, arcsec.</param>
     /// <param name="numCores">Largest number of threads.</param>
     /// <returns>The advice.</returns>
-    public static DrizzleAdvice Advise(IReadOnlyList<Exposure> exposures, DqBits? bits = null, double patch = 8.0, int? numCores = null)
+    public static DrizzleAdvice Advise(IReadOnlyList<Exposure> exposures, DqBits? bits = null, double patch = 8.0, int? numCores = null) =>
+        Advise(exposures, new DrizzleAdvisorOptions { Bits = bits, PatchArcsec = patch, NumCores = numCores });
+
+    /// <summary>Runs the trials and chooses.</summary>
+    /// <param name="exposures">The inputs (aligned).</param>
+    /// <param name="options">The options.</param>
+    /// <returns>The advice.</returns>
+    public static DrizzleAdvice Advise(IReadOnlyList<Exposure> exposures, DrizzleAdvisorOptions options)
     {
         ArgumentNullException.ThrowIfNull(exposures);
+        ArgumentNullException.ThrowIfNull(options);
         if (exposures.Count == 0)
         {
             throw new CombineException("no exposures to advise on");
         }
 
-        bits ??= DqBits.AllBad;
+        if (!(options.PatchArcsec > 0) || double.IsInfinity(options.PatchArcsec) || !(options.PsfFwhm > 0) || double.IsInfinity(options.PsfFwhm)
+            || options.MaxPointSourceError is { } limit && !(limit > 0))
+        {
+            throw new CombineException("advise: the patch size, the PSF FWHM and the largest point-source error must be positive");
+        }
+
+        if (options.Scales is { Count: 0 } || options.Scales?.Any(v => !(v > 0) || double.IsInfinity(v)) == true
+            || options.Pixfracs is { Count: 0 } || options.Pixfracs?.Any(v => !(v > 0) || v > 10) == true)
+        {
+            throw new CombineException("advise: the scales to try must be positive and the pixfracs in (0, 10]");
+        }
+
+        DqBits bits = options.Bits ?? DqBits.AllBad;
+        int? numCores = options.NumCores;
         Chip first = exposures[0].Chips[0];
         double native = first.Wcs.PixelScale((first.Width - 1) / 2.0, (first.Height - 1) / 2.0);
         // The patch sits at the centre of the first chip, away from chip gaps (whose partial coverage is not pixfrac's doing).
@@ -57,17 +127,19 @@ public static class DrizzleAdvisor
         // Header-only exposures have their chips' SCI and DQ read here (ReadChip returns a chip with pixels as it is).
         var pixels = new ExposureLoadOptions { ReadErr = false };
         var masks = exposures.SelectMany(e => e.Chips.Select((c, i) => (e, c, w: Array.ConvertAll(e.ReadChip(i, pixels).GoodPixels(bits), g => g ? 1f : 0f)))).ToList();
+        var field = new PointSourceField(ra, dec, options.PatchArcsec, options.PsfFwhm * native, native);
+        var stars = masks.Select(m => field.Render(m.c)).ToList();
+        float[] data = new float[masks.Count == 0 ? 0 : masks.Max(m => m.w.Length)];
         var trials = new List<AdviceTrial>();
-        foreach (double f in ScaleFactors)
+        double[] scales = options.Scales is { } given ? [.. given.Distinct().OrderByDescending(v => v)] : [.. ScaleFactors.Select(f => native * f)];
+        foreach (double scale in scales)
         {
-            double scale = native * f;
-            int n = Math.Max(16, (int)Math.Round(patch / scale));
+            int n = Math.Max(16, (int)Math.Round(options.PatchArcsec / scale));
             FitsWcs wcs = FitsWcs.CreateTan(ra, dec, (n + 1) / 2.0, (n + 1) / 2.0, scale, 0);
             var pixmaps = masks.Select(m => Map(m.c, wcs, n, numCores)).ToList();
-            foreach (double pf in Pixfracs)
+            foreach (double pf in options.Pixfracs ?? Pixfracs)
             {
                 var driz = new Drizzle(new DrizzleOptions { Kernel = DrizzleKernel.Square, OutputWidth = n, OutputHeight = n, DisableCtx = true, MaxDegreeOfParallelism = numCores });
-                var sci = new float[n * n];
                 for (int i = 0; i < masks.Count; i++)
                 {
                     if (pixmaps[i] is not { } pm)
@@ -75,9 +147,12 @@ public static class DrizzleAdvisor
                         continue;
                     }
 
+                    // The stars of this chip go into the shared data buffer for this call only (the weights are the mask).
+                    Span<float> chipData = data.AsSpan(0, masks[i].w.Length);
+                    stars[i].Write(chipData);
                     driz.AddImage(new DrizzleInput
                     {
-                        Data = masks[i].w,
+                        Data = chipData.Length == data.Length ? data : chipData.ToArray(),
                         Exptime = masks[i].e.ExposureTime,
                         Pixmap = pm.Map,
                         WeightMap = masks[i].w,
@@ -88,27 +163,34 @@ public static class DrizzleAdvisor
                         Ymin = pm.Y0,
                         Ymax = pm.Y1,
                     });
+                    stars[i].Clear(chipData);
                 }
 
                 float[] wht = driz.OutWht ?? new float[n * n];
                 WeightStatistics st = DrizzleQuality.Measure(wht, n, n);
-                trials.Add(new AdviceTrial(scale, pf, st.RmsOverMedian, st.HoleFraction));
+                (double rms, double max) = field.Measure(driz.OutImg ?? new float[n * n], wht, wcs, n, scale);
+                trials.Add(new AdviceTrial(scale, pf, st.RmsOverMedian, st.HoleFraction) { PointSourceRms = rms, PointSourceMax = max });
             }
         }
 
-        foreach (double f in ScaleFactors.Reverse())
+        bool Qualifies(AdviceTrial t) => t.Acceptable && (options.MaxPointSourceError is not { } most || t.PointSourceMax <= most);
+        string criteria = options.MaxPointSourceError is { } m
+            ? FormattableString.Invariant($"a uniform, hole-free weight map and point sources within {100 * m:0.##}%")
+            : "a uniform, hole-free weight map";
+        foreach (double scale in scales.Reverse())
         {
-            AdviceTrial? best = trials.Where(t => Math.Abs(t.ScaleArcsec - (native * f)) < 1e-12 && t.Acceptable).OrderBy(t => t.Pixfrac).FirstOrDefault();
+            AdviceTrial? best = trials.Where(t => t.ScaleArcsec == scale && Qualifies(t)).OrderBy(t => t.Pixfrac).FirstOrDefault();
             if (best is not null)
             {
                 return new DrizzleAdvice(best.ScaleArcsec, best.Pixfrac, native, exposures.Count, trials,
-                    FormattableString.Invariant($"smallest scale with a uniform, hole-free weight map: {best.ScaleArcsec:0.####}\" with pixfrac {best.Pixfrac:0.0} (weight rms/median {best.RmsOverMedian:0.000})"));
+                    FormattableString.Invariant($"smallest scale with {criteria}: {best.ScaleArcsec:0.####}\" with pixfrac {best.Pixfrac:0.0} (weight rms/median {best.RmsOverMedian:0.000}, point sources within {100 * best.PointSourceMax:0.00}%)"));
             }
         }
 
-        AdviceTrial fallback = trials.Where(t => t.ScaleArcsec == native).OrderBy(t => t.RmsOverMedian).First();
-        return new DrizzleAdvice(native, 1.0, native, exposures.Count, trials,
-            FormattableString.Invariant($"no trial met RMS/median < 0.2 without holes; keep the native scale {native:0.####}\" and pixfrac 1 (best rms/median {fallback.RmsOverMedian:0.000})"));
+        // Nothing qualifies: the coarsest scale tried (the native one by default) with its most uniform pixfrac.
+        AdviceTrial fallback = trials.Where(t => t.ScaleArcsec == scales[0]).OrderBy(t => t.RmsOverMedian).ThenByDescending(t => t.Pixfrac).First();
+        return new DrizzleAdvice(fallback.ScaleArcsec, fallback.Pixfrac, native, exposures.Count, trials,
+            FormattableString.Invariant($"no trial met {criteria}; keep the scale {fallback.ScaleArcsec:0.####}\" and pixfrac {fallback.Pixfrac:0.0} (most uniform: rms/median {fallback.RmsOverMedian:0.000})"));
     }
 
     private static (Pixmap Map, int X0, int X1, int Y0, int Y1)? Map(Chip c, FitsWcs target, int n, int? cores)

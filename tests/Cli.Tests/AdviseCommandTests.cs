@@ -1,0 +1,58 @@
+using TweakDrizzle.Simulation;
+
+namespace TweakDrizzle.Cli.Tests;
+
+public sealed class AdviseCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "tdcli-adv-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, true);
+        }
+    }
+
+    private void WriteThreeDithers()
+    {
+        var detector = new DetectorModel { ChipWidth = 256, ChipHeight = 160, GapPixels = 8, DistortionPixels = 1.0 };
+        (double, double)[] offsets = [(0.0, 0.0), (0.0665, 0.1886), (0.1827, 0.0813)];
+        var visit = new VisitPlan
+        {
+            Name = "j8ny01",
+            Filter = FilterSpec.F606W(),
+            Exposures = Enumerable.Range(0, 3).Select(i => new DitherPosition($"adv0{i}q", 300, offsets[i].Item1, offsets[i].Item2)).ToArray(),
+        };
+        var options = new SimulationOptions { Seed = 5, Detector = detector, Visits = [visit], MaxDegreeOfParallelism = 2, MaxPointingErrorArcsec = 0 };
+        DataSetWriter.Write(new Simulator(options), _dir, new DataSetWriteOptions { CosmicRayMasks = false, SourceLists = false });
+    }
+
+    [Fact]
+    public void Prints_the_trials_with_point_source_errors_and_a_recommendation_that_honours_the_bound()
+    {
+        WriteThreeDithers();
+        string files = Path.Combine(_dir, "adv*_flc.fits");
+        (int code, string output, string err) = CliHarness.Run("advise", files, "--final-bits", "256", "--num-cores", "1");
+        Assert.True(code == 0, err);
+        Assert.Contains("3 exposures", output, StringComparison.Ordinal);
+        Assert.Contains("point sources (FWHM 2 px)", output, StringComparison.Ordinal);
+        Assert.Contains("recommended: --final-scale", output, StringComparison.Ordinal);
+
+        (code, output, err) = CliHarness.Run("advise", files, "--final-bits", "256", "--num-cores", "1", "--max-phot-error", "0.005");
+        Assert.True(code == 0, err);
+        Assert.Contains("point sources within 0.5%", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--psf-fwhm", "0")]
+    [InlineData("--max-phot-error", "-0.01")]
+    public void Bad_trial_settings_give_a_one_line_error(string option, string value)
+    {
+        WriteThreeDithers();
+        (int code, _, string err) = CliHarness.Run("advise", Path.Combine(_dir, "adv*_flc.fits"), option, value);
+        Assert.NotEqual(0, code);
+        Assert.StartsWith("error: ", err, StringComparison.Ordinal);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+}
