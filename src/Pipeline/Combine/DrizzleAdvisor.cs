@@ -124,46 +124,56 @@ public static class DrizzleAdvisor
         double native = first.Wcs.PixelScale((first.Width - 1) / 2.0, (first.Height - 1) / 2.0);
         // The patch sits at the centre of the first chip, away from chip gaps (whose partial coverage is not pixfrac's doing).
         (double ra, double dec) = first.Wcs.PixelToWorld((first.Width - 1) / 2.0, (first.Height - 1) / 2.0);
-        // Header-only exposures have their chips' SCI and DQ read here (ReadChip returns a chip with pixels as it is).
-        var pixels = new ExposureLoadOptions { ReadErr = false };
-        var masks = exposures.SelectMany(e => e.Chips.Select((c, i) => (e, c, w: Array.ConvertAll(e.ReadChip(i, pixels).GoodPixels(bits), g => g ? 1f : 0f)))).ToList();
         var field = new PointSourceField(ra, dec, options.PatchArcsec, options.PsfFwhm * native, native);
-        var stars = masks.Select(m => field.Render(m.c)).ToList();
-        float[] data = new float[masks.Count == 0 ? 0 : masks.Max(m => m.w.Length)];
+
+        // Only the part of each chip under the patch is drizzled: its good-pixel mask and test stars, cropped (a few
+        // hundred pixels a side), so memory and time do not grow with the chips. Header-only exposures have their
+        // chips' SCI and DQ read here, one chip at a time.
+        var pixels = new ExposureLoadOptions { ReadErr = false };
+        var crops = new List<PatchCrop>();
+        foreach (Exposure e in exposures)
+        {
+            for (int i = 0; i < e.Chips.Count; i++)
+            {
+                if (PatchBox(e.Chips[i], field.Frame, (options.PatchArcsec / 2) + (4 * native)) is { } box)
+                {
+                    bool[] good = e.ReadChip(i, pixels).GoodPixels(bits);
+                    var mask = new float[box.Width * box.Height];
+                    for (int y = 0; y < box.Height; y++)
+                    {
+                        for (int x = 0; x < box.Width; x++)
+                        {
+                            mask[(y * box.Width) + x] = good[((long)(y + box.Y0) * e.Chips[i].Width) + x + box.X0] ? 1f : 0f;
+                        }
+                    }
+
+                    crops.Add(new PatchCrop(e.ExposureTime, e.Chips[i], box, mask, field.Render(e.Chips[i], box.X0, box.Y0, box.Width, box.Height)));
+                }
+            }
+        }
+
         var trials = new List<AdviceTrial>();
         double[] scales = options.Scales is { } given ? [.. given.Distinct().OrderByDescending(v => v)] : [.. ScaleFactors.Select(f => native * f)];
         foreach (double scale in scales)
         {
             int n = Math.Max(16, (int)Math.Round(options.PatchArcsec / scale));
             FitsWcs wcs = FitsWcs.CreateTan(ra, dec, (n + 1) / 2.0, (n + 1) / 2.0, scale, 0);
-            var pixmaps = masks.Select(m => Map(m.c, wcs, n, numCores)).ToList();
+            var pixmaps = crops.Select(c => Map(c, wcs, numCores)).ToList();
             foreach (double pf in options.Pixfracs ?? Pixfracs)
             {
                 var driz = new Drizzle(new DrizzleOptions { Kernel = DrizzleKernel.Square, OutputWidth = n, OutputHeight = n, DisableCtx = true, MaxDegreeOfParallelism = numCores });
-                for (int i = 0; i < masks.Count; i++)
+                for (int i = 0; i < crops.Count; i++)
                 {
-                    if (pixmaps[i] is not { } pm)
-                    {
-                        continue;
-                    }
-
-                    // The stars of this chip go into the shared data buffer for this call only (the weights are the mask).
-                    Span<float> chipData = data.AsSpan(0, masks[i].w.Length);
-                    stars[i].Write(chipData);
+                    PatchCrop c = crops[i];
                     driz.AddImage(new DrizzleInput
                     {
-                        Data = chipData.Length == data.Length ? data : chipData.ToArray(),
-                        Exptime = masks[i].e.ExposureTime,
-                        Pixmap = pm.Map,
-                        WeightMap = masks[i].w,
-                        WhtScale = masks[i].e.ExposureTime,
+                        Data = c.Stars,
+                        Exptime = c.Exptime,
+                        Pixmap = pixmaps[i],
+                        WeightMap = c.Mask,
+                        WhtScale = c.Exptime,
                         Pixfrac = pf,
-                        Xmin = pm.X0,
-                        Xmax = pm.X1,
-                        Ymin = pm.Y0,
-                        Ymax = pm.Y1,
                     });
-                    stars[i].Clear(chipData);
                 }
 
                 float[] wht = driz.OutWht ?? new float[n * n];
@@ -193,35 +203,70 @@ public static class DrizzleAdvisor
             FormattableString.Invariant($"no trial met {criteria}; keep the scale {fallback.ScaleArcsec:0.####}\" and pixfrac {fallback.Pixfrac:0.0} (most uniform: rms/median {fallback.RmsOverMedian:0.000})"));
     }
 
-    private static (Pixmap Map, int X0, int X1, int Y0, int Y1)? Map(Chip c, FitsWcs target, int n, int? cores)
+    /// <summary>The pixmap of a crop onto the trial grid.</summary>
+    private static Pixmap Map(PatchCrop crop, FitsWcs target, int? cores)
     {
-        FitsWcs source = c.Wcs;
+        FitsWcs source = crop.Chip.Wcs;
+        int x0 = crop.Box.X0, y0 = crop.Box.Y0;
         void Transform(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> xo, Span<double> yo)
         {
+            var cx = new double[x.Length];
+            var cy = new double[x.Length];
+            for (int k = 0; k < x.Length; k++)
+            {
+                cx[k] = x[k] + x0;
+                cy[k] = y[k] + y0;
+            }
+
             var ra = new double[x.Length];
             var dec = new double[x.Length];
-            source.PixelToWorld(x, y, ra, dec);
+            source.PixelToWorld(cx, cy, ra, dec);
             target.WorldToPixel(ra, dec, xo, yo);
         }
 
-        Pixmap pm = PixmapCalculator.Calculate(Transform, c.Width, c.Height, new PixmapOptions { Fast = true, MaxDegreeOfParallelism = cores });
-        int x0 = int.MaxValue, x1 = -1, y0 = int.MaxValue, y1 = -1;
-        for (int j = 0; j < c.Height; j++)
+        return PixmapCalculator.Calculate(Transform, crop.Box.Width, crop.Box.Height, new PixmapOptions { MaxDegreeOfParallelism = cores });
+    }
+
+    /// <summary>
+    /// The chip's pixels under a square of half-side <paramref name="half"/> arcsec around the frame's origin: the
+    /// bounding box of the square's outline mapped into the chip (64 points; the distortion bends edges only slightly),
+    /// 2 pixels wider, clipped to the chip; null when the chip does not reach the square.
+    /// </summary>
+    private static CropBox? PatchBox(Chip chip, FitsWcs frame, double half)
+    {
+        double xmin = double.MaxValue, ymin = double.MaxValue, xmax = double.MinValue, ymax = double.MinValue;
+        const int PerEdge = 16;
+        for (int k = 0; k < 4 * PerEdge; k++)
         {
-            for (int i = 0; i < c.Width; i++)
+            double t = -half + (2 * half * (k % PerEdge) / PerEdge);
+            (double u, double v) = (k / PerEdge) switch
             {
-                long k = ((long)j * c.Width) + i;
-                double x = pm.X[k], y = pm.Y[k];
-                if (x > -2 && y > -2 && x < n + 1 && y < n + 1)
-                {
-                    x0 = Math.Min(x0, i);
-                    x1 = Math.Max(x1, i);
-                    y0 = Math.Min(y0, j);
-                    y1 = Math.Max(y1, j);
-                }
+                0 => (t, -half),
+                1 => (half, t),
+                2 => (-t, half),
+                _ => (-half, -t),
+            };
+            (double r, double d) = frame.PixelToWorld(u, v);
+            (double x, double y) = chip.Wcs.WorldToPixel(r, d);
+            if (!double.IsFinite(x) || !double.IsFinite(y))
+            {
+                return null;
             }
+
+            xmin = Math.Min(xmin, x);
+            xmax = Math.Max(xmax, x);
+            ymin = Math.Min(ymin, y);
+            ymax = Math.Max(ymax, y);
         }
 
-        return x1 < 0 ? null : (pm, x0, x1, y0, y1);
+        int x0 = Math.Max(0, (int)Math.Floor(xmin) - 2), x1 = Math.Min(chip.Width - 1, (int)Math.Ceiling(xmax) + 2);
+        int y0 = Math.Max(0, (int)Math.Floor(ymin) - 2), y1 = Math.Min(chip.Height - 1, (int)Math.Ceiling(ymax) + 2);
+        return x0 > x1 || y0 > y1 ? null : new CropBox(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
     }
+
+    /// <summary>A rectangle of chip pixels.</summary>
+    private readonly record struct CropBox(int X0, int Y0, int Width, int Height);
+
+    /// <summary>One chip's part under the patch: its exposure time, good-pixel mask (1 or 0) and rendered test stars.</summary>
+    private sealed record PatchCrop(double Exptime, Chip Chip, CropBox Box, float[] Mask, float[] Stars);
 }

@@ -58,14 +58,20 @@ internal sealed class PointSourceField
     /// <summary>Number of stars.</summary>
     public int Count => stars.Count;
 
-    /// <summary>The stars' pixels on one chip.</summary>
-    /// <param name="chip">The chip (its WCS and size).</param>
-    /// <returns>The pixel indices and values (flux 1 per star, flat-fielded to the native pixel area).</returns>
-    public StarPixels Render(Chip chip)
+    /// <summary>The tangent-plane frame of the patch: 1" pixels, origin at the patch centre.</summary>
+    public FitsWcs Frame => frame;
+
+    /// <summary>The stars on a rectangle of one chip.</summary>
+    /// <param name="chip">The chip (its WCS).</param>
+    /// <param name="x0">First column of the rectangle.</param>
+    /// <param name="y0">First row.</param>
+    /// <param name="width">Its width.</param>
+    /// <param name="height">Its height.</param>
+    /// <returns>The rectangle's pixel values (flux 1 per star, flat-fielded to the native pixel area), row by row.</returns>
+    public float[] Render(Chip chip, int x0, int y0, int width, int height)
     {
         ArgumentNullException.ThrowIfNull(chip);
-        var index = new List<int>();
-        var value = new List<float>();
+        var image = new float[width * height];
         double norm = native * native / (2 * Math.PI * sigma * sigma) / (SubSamples * SubSamples);
         foreach ((double ra, double dec, double sx, double sy) in stars)
         {
@@ -89,12 +95,12 @@ internal sealed class PointSourceField
             }
 
             int half = (int)Math.Ceiling(5 * sigma / pixel) + 1;
-            int x0 = Math.Max(0, (int)Math.Round(x) - half), x1 = Math.Min(chip.Width - 1, (int)Math.Round(x) + half);
-            int y0 = Math.Max(0, (int)Math.Round(y) - half), y1 = Math.Min(chip.Height - 1, (int)Math.Round(y) + half);
+            int i0 = Math.Max(x0, (int)Math.Round(x) - half), i1 = Math.Min(x0 + width - 1, (int)Math.Round(x) + half);
+            int j0 = Math.Max(y0, (int)Math.Round(y) - half), j1 = Math.Min(y0 + height - 1, (int)Math.Round(y) + half);
             double ox = fx - sx, oy = fy - sy;
-            for (int j = y0; j <= y1; j++)
+            for (int j = j0; j <= j1; j++)
             {
-                for (int i = x0; i <= x1; i++)
+                for (int i = i0; i <= i1; i++)
                 {
                     double sum = 0;
                     for (int v = 0; v < SubSamples; v++)
@@ -108,13 +114,12 @@ internal sealed class PointSourceField
                         }
                     }
 
-                    index.Add((j * chip.Width) + i);
-                    value.Add((float)(sum * norm));
+                    image[((j - y0) * width) + (i - x0)] += (float)(sum * norm);
                 }
             }
         }
 
-        return new StarPixels([.. index], [.. value]);
+        return image;
     }
 
     /// <summary>The stars' aperture sums on a drizzle of them, against their flux of 1.</summary>
@@ -184,30 +189,4 @@ internal sealed class PointSourceField
     }
 
     private static double Frac(double v) => v - Math.Floor(v);
-}
-
-/// <summary>The pixels one chip's stars touch, with their values.</summary>
-/// <param name="Index">Pixel indices in the chip array.</param>
-/// <param name="Value">Values.</param>
-internal sealed record StarPixels(int[] Index, float[] Value)
-{
-    /// <summary>Adds the stars to a chip array.</summary>
-    /// <param name="data">The chip array (zero where no star is).</param>
-    public void Write(Span<float> data)
-    {
-        for (int k = 0; k < Index.Length; k++)
-        {
-            data[Index[k]] += Value[k];
-        }
-    }
-
-    /// <summary>Sets the stars' pixels back to zero.</summary>
-    /// <param name="data">The chip array.</param>
-    public void Clear(Span<float> data)
-    {
-        foreach (int i in Index)
-        {
-            data[i] = 0;
-        }
-    }
 }
