@@ -265,4 +265,16 @@ public class AdvisorTests
         Assert.Throws<CombineException>(() => DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PsfFwhm = 0 }));
         Assert.Throws<CombineException>(() => DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { MaxPointSourceError = -1 }));
     }
+
+    [Fact]
+    public void Advisor_trials_are_identical_on_one_and_two_threads()
+    {
+        double[] dx = [0, 0.5, 0.25], dy = [0, 0.25, 0.5];
+        var exposures = Enumerable.Range(0, 3).Select(i =>
+            CombineStepTests.Synthetic("e" + i, 150 + (dx[i] * 0.05 / 3600 / Math.Cos(2 * Math.PI / 180)), 2 + (dy[i] * 0.05 / 3600), w: 200, h: 200)).ToList();
+        DrizzleAdvice one = DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 5, NumCores = 1 });
+        DrizzleAdvice two = DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 5, NumCores = 2 });
+        Assert.Equal(one.Trials, two.Trials);
+        Assert.Equal(one.Reason, two.Reason);
+    }
 }
