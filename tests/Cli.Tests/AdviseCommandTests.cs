@@ -1,5 +1,3 @@
-using TweakDrizzle.Simulation;
-
 namespace TweakDrizzle.Cli.Tests;
 
 public sealed class AdviseCommandTests : IDisposable
@@ -14,19 +12,7 @@ public sealed class AdviseCommandTests : IDisposable
         }
     }
 
-    private void WriteThreeDithers()
-    {
-        var detector = new DetectorModel { ChipWidth = 256, ChipHeight = 160, GapPixels = 8, DistortionPixels = 1.0 };
-        (double, double)[] offsets = [(0.0, 0.0), (0.0665, 0.1886), (0.1827, 0.0813)];
-        var visit = new VisitPlan
-        {
-            Name = "j8ny01",
-            Filter = FilterSpec.F606W(),
-            Exposures = Enumerable.Range(0, 3).Select(i => new DitherPosition($"adv0{i}q", 300, offsets[i].Item1, offsets[i].Item2)).ToArray(),
-        };
-        var options = new SimulationOptions { Seed = 5, Detector = detector, Visits = [visit], MaxDegreeOfParallelism = 2, MaxPointingErrorArcsec = 0 };
-        DataSetWriter.Write(new Simulator(options), _dir, new DataSetWriteOptions { CosmicRayMasks = false, SourceLists = false });
-    }
+    private void WriteThreeDithers() => SmallDataSet.Write(SmallDataSet.Options("adv", 3, seed: 5, width: 256, height: 160), _dir);
 
     [Fact]
     public void Prints_the_trials_with_point_source_errors_and_a_recommendation_that_honours_the_bound()

@@ -16,23 +16,12 @@ public sealed class AstroDrizzleCommandTests : IDisposable
         }
     }
 
-    private static SimulationOptions Tiny(int n)
-    {
-        var detector = new DetectorModel { ChipWidth = 192, ChipHeight = 96, GapPixels = 8, DistortionPixels = 1.0 };
-        (double, double)[] offsets = [(0.0, 0.0), (0.0665, 0.1886), (0.1827, 0.0813)];
-        var visit = new VisitPlan
-        {
-            Name = "j8ny01",
-            Filter = FilterSpec.F606W(),
-            Exposures = Enumerable.Range(0, n).Select(i => new DitherPosition($"cli0{i}q", 300, offsets[i].Item1, offsets[i].Item2)).ToArray(),
-        };
-        return new SimulationOptions { Seed = 3, Detector = detector, Visits = [visit], MaxDegreeOfParallelism = 2, MaxPointingErrorArcsec = 0 };
-    }
+    private static SimulationOptions Tiny(int n) => SmallDataSet.Options("cli", n, seed: 3);
 
     [Fact]
     public void Drizzles_flc_files_given_by_wildcard_into_a_drc_product()
     {
-        DataSetWriter.Write(new Simulator(Tiny(3)), _dir, new DataSetWriteOptions { CosmicRayMasks = false, SourceLists = false });
+        SmallDataSet.Write(Tiny(3), _dir);
         (int code, string output, string err) = CliHarness.Run("astrodrizzle", Path.Combine(_dir, "cli*_flc.fits"), "--output", "f606w", "--out-dir", _dir,
             "--final-wcs", "--final-scale", "0.04", "--final-rot", "0", "--final-pixfrac", "0.8", "--driz-cr", "--num-cores", "2", "--quiet");
         Assert.True(code == 0, err);
@@ -48,7 +37,7 @@ public sealed class AstroDrizzleCommandTests : IDisposable
     [Fact]
     public void Plots_option_writes_the_quality_plots_and_a_qa_report()
     {
-        DataSetWriter.Write(new Simulator(Tiny(3)), _dir, new DataSetWriteOptions { CosmicRayMasks = false, SourceLists = false });
+        SmallDataSet.Write(Tiny(3), _dir);
         string plots = Path.Combine(_dir, "qa");
         (int code, _, string err) = CliHarness.Run("astrodrizzle", Path.Combine(_dir, "cli*_flc.fits"), "--output", "f606w", "--out-dir", _dir,
             "--final-scale", "0.04", "--final-pixfrac", "0.8", "--plots", plots, "--quiet");
@@ -87,7 +76,7 @@ public sealed class AstroDrizzleCommandTests : IDisposable
         (int code, _, string err) = CliHarness.Run("astrodrizzle", Path.Combine(_dir, "none_flc.fits"), "--output", "o", "--out-dir", _dir);
         Assert.Equal(1, code);
         Assert.Contains("does not exist", err, StringComparison.Ordinal);
-        DataSetWriter.Write(new Simulator(Tiny(1)), _dir, new DataSetWriteOptions { CosmicRayMasks = false, SourceLists = false });
+        SmallDataSet.Write(Tiny(1), _dir);
         (code, _, err) = CliHarness.Run("astrodrizzle", Path.Combine(_dir, "cli00q_flc.fits"), "--output", "big", "--out-dir", _dir, "--final-scale", "0.00001", "--quiet");
         Assert.Equal(1, code);
         Assert.Contains("limit", err, StringComparison.Ordinal);

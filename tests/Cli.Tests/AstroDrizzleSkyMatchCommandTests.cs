@@ -1,5 +1,3 @@
-using TweakDrizzle.Simulation;
-
 namespace TweakDrizzle.Cli.Tests;
 
 public sealed class AstroDrizzleSkyMatchCommandTests : IDisposable
@@ -14,19 +12,7 @@ public sealed class AstroDrizzleSkyMatchCommandTests : IDisposable
         }
     }
 
-    private void Simulate()
-    {
-        var detector = new DetectorModel { ChipWidth = 192, ChipHeight = 96, GapPixels = 8, DistortionPixels = 1.0 };
-        (double, double)[] offsets = [(0.0, 0.0), (0.0665, 0.1886), (0.1827, 0.0813)];
-        var visit = new VisitPlan
-        {
-            Name = "j8ny01",
-            Filter = FilterSpec.F606W(),
-            Exposures = Enumerable.Range(0, 3).Select(i => new DitherPosition($"skm0{i}q", 300, offsets[i].Item1, offsets[i].Item2)).ToArray(),
-        };
-        var o = new SimulationOptions { Seed = 5, Detector = detector, Visits = [visit], MaxDegreeOfParallelism = 2, MaxPointingErrorArcsec = 0 };
-        DataSetWriter.Write(new Simulator(o), _dir, new DataSetWriteOptions { CosmicRayMasks = false, SourceLists = false });
-    }
+    private void Simulate() => SmallDataSet.Write(SmallDataSet.Options("skm", 3, seed: 5), _dir);
 
     [Theory]
     [InlineData("match")]

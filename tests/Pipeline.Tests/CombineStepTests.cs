@@ -188,12 +188,14 @@ public sealed class CombineStepTests : IDisposable
 
 public class AdvisorTests
 {
+    /// <summary>200×200-pixel exposures of one flat field, offset by (dx, dy) native pixels (0.05") in RA and Dec.</summary>
+    private static List<Exposure> Dithered(double[] dx, double[] dy) => Enumerable.Range(0, dx.Length).Select(i =>
+        CombineStepTests.Synthetic("e" + i, 150 + (dx[i] * 0.05 / 3600 / Math.Cos(2 * Math.PI / 180)), 2 + (dy[i] * 0.05 / 3600), w: 200, h: 200)).ToList();
+
     [Fact]
     public void Advisor_recommends_an_acceptable_scale_and_pixfrac_and_sharper_drops_are_less_uniform()
     {
-        double[] dx = [0, 0.5, 0, 0.5], dy = [0, 0, 0.5, 0.5];
-        var exposures = Enumerable.Range(0, 4).Select(i =>
-            CombineStepTests.Synthetic("e" + i, 150 + (dx[i] * 0.05 / 3600 / Math.Cos(2 * Math.PI / 180)), 2 + (dy[i] * 0.05 / 3600), w: 200, h: 200)).ToList();
+        var exposures = Dithered([0, 0.5, 0, 0.5], [0, 0, 0.5, 0.5]);
         DrizzleAdvice a = DrizzleAdvisor.Advise(exposures, patch: 4, numCores: 1);
         Assert.Equal(4, a.Exposures);
         Assert.Contains(a.Trials, t => t.ScaleArcsec == a.FinalScale && t.Pixfrac == a.FinalPixfrac && t.Acceptable);
@@ -239,9 +241,7 @@ public class AdvisorTests
     {
         // Four exposures on the same pixel phase (no sub-pixel dither): at the native scale and pixfrac 1 drizzle
         // reproduces the input, so the stars keep their flux; with small drops on a finer grid they do not.
-        double[] dx = [0, 3, 0, 3], dy = [0, 0, 5, 5];
-        var exposures = Enumerable.Range(0, 4).Select(i =>
-            CombineStepTests.Synthetic("e" + i, 150 + (dx[i] * 0.05 / 3600 / Math.Cos(2 * Math.PI / 180)), 2 + (dy[i] * 0.05 / 3600), w: 200, h: 200)).ToList();
+        var exposures = Dithered([0, 3, 0, 3], [0, 0, 5, 5]);
         DrizzleAdvice a = DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 5, NumCores = 1 });
         Assert.All(a.Trials, t => Assert.True(double.IsFinite(t.PointSourceMax) && t.PointSourceRms <= t.PointSourceMax));
         AdviceTrial full = a.Trials.Single(t => t.ScaleArcsec == a.NativeScale && t.Pixfrac == 1.0);
@@ -253,9 +253,7 @@ public class AdvisorTests
     [Fact]
     public void Advisor_with_a_point_source_bound_never_recommends_a_trial_that_breaks_it()
     {
-        double[] dx = [0, 0.5, 0, 0.5], dy = [0, 0, 0.5, 0.5];
-        var exposures = Enumerable.Range(0, 4).Select(i =>
-            CombineStepTests.Synthetic("e" + i, 150 + (dx[i] * 0.05 / 3600 / Math.Cos(2 * Math.PI / 180)), 2 + (dy[i] * 0.05 / 3600), w: 200, h: 200)).ToList();
+        var exposures = Dithered([0, 0.5, 0, 0.5], [0, 0, 0.5, 0.5]);
         var loose = DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 5, NumCores = 1 });
         var strict = DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 5, NumCores = 1, MaxPointSourceError = 0.002 });
         AdviceTrial chosen = strict.Trials.Single(t => t.ScaleArcsec == strict.FinalScale && t.Pixfrac == strict.FinalPixfrac);
@@ -269,9 +267,7 @@ public class AdvisorTests
     [Fact]
     public void Advisor_trials_are_identical_on_one_and_two_threads()
     {
-        double[] dx = [0, 0.5, 0.25], dy = [0, 0.25, 0.5];
-        var exposures = Enumerable.Range(0, 3).Select(i =>
-            CombineStepTests.Synthetic("e" + i, 150 + (dx[i] * 0.05 / 3600 / Math.Cos(2 * Math.PI / 180)), 2 + (dy[i] * 0.05 / 3600), w: 200, h: 200)).ToList();
+        var exposures = Dithered([0, 0.5, 0.25], [0, 0.25, 0.5]);
         DrizzleAdvice one = DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 5, NumCores = 1 });
         DrizzleAdvice two = DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 5, NumCores = 2 });
         Assert.Equal(one.Trials, two.Trials);
