@@ -398,16 +398,27 @@ internal static class DemoRunner
             my.Add(cy);
             tx.Add(p.X);
             ty.Add(p.Y);
+
+            // Aperture photometry only where the product covers the whole aperture: at the mosaic's edge part of the
+            // aperture lies where no exposure reached (zero weight), and the sum would miss that light.
             double flux = 0;
+            bool covered = true;
             for (int y = (int)Math.Floor(p.Y - apR); y <= (int)Math.Ceiling(p.Y + apR); y++)
             {
                 for (int x = (int)Math.Floor(p.X - apR); x <= (int)Math.Ceiling(p.X + apR); x++)
                 {
                     if (((x - cx) * (x - cx)) + ((y - cy) * (y - cy)) <= apR * apR)
                     {
-                        flux += r.Sci[((long)y * w) + x] - sky;
+                        long k = ((long)y * w) + x;
+                        covered &= r.Wht[k] > 0;
+                        flux += r.Sci[k] - sky;
                     }
                 }
+            }
+
+            if (!covered)
+            {
+                continue;
             }
 
             double expected = ExpectedApertureFlux(p.X, p.Y, p.Rate * ee, cx, cy, starGrid, filter.Psf, outScale / inScale, apR, skyIn, skyOut);
