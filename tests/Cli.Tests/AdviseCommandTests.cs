@@ -22,7 +22,7 @@ public sealed class AdviseCommandTests : IDisposable
         (int code, string output, string err) = CliHarness.Run("advise", files, "--final-bits", "256", "--num-cores", "1");
         Assert.True(code == 0, err);
         Assert.Contains("3 exposures", output, StringComparison.Ordinal);
-        Assert.Contains("point sources (FWHM 2 px)", output, StringComparison.Ordinal);
+        Assert.Contains("test stars of FWHM 2 native pixels", output, StringComparison.Ordinal);
         Assert.Contains("recommended: --final-scale", output, StringComparison.Ordinal);
 
         (code, output, err) = CliHarness.Run("advise", files, "--final-bits", "256", "--num-cores", "1", "--max-phot-error", "0.005");

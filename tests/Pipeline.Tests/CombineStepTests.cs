@@ -239,8 +239,9 @@ public class AdvisorTests
     [Fact]
     public void Advisor_point_source_errors_are_small_with_full_drops_and_grow_as_drops_shrink()
     {
-        // Four exposures on the same pixel phase (no sub-pixel dither): at the native scale and pixfrac 1 drizzle
-        // reproduces the input, so the stars keep their flux; with small drops on a finer grid they do not.
+        // Four exposures offset by whole pixels in RA and Dec (the chips are rotated by 20°, so their pixel phases on
+        // the north-up grid still differ): with full drops at the native scale the stars keep their flux; with small
+        // drops on a finer grid they do not.
         var exposures = Dithered([0, 3, 0, 3], [0, 0, 5, 5]);
         DrizzleAdvice a = DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 5, NumCores = 1 });
         Assert.All(a.Trials, t => Assert.True(double.IsFinite(t.PointSourceMax) && t.PointSourceRms <= t.PointSourceMax));
@@ -272,5 +273,50 @@ public class AdvisorTests
         DrizzleAdvice two = DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 5, NumCores = 2 });
         Assert.Equal(one.Trials, two.Trials);
         Assert.Equal(one.Reason, two.Reason);
+    }
+
+    [Fact]
+    public void Patch_box_is_null_or_at_least_two_pixels_wide_wherever_the_chip_lies()
+    {
+        // A chip slid across the patch's edge: near the edge the padded box could shrink to one column, which the
+        // square kernel refuses; such a chip is skipped instead.
+        Exposure first = CombineStepTests.Synthetic("a", 150, 2, w: 200, h: 200);
+        (double ra, double dec) = first.Chips[0].Wcs.PixelToWorld(99.5, 99.5);
+        FitsWcs frame = FitsWcs.CreateTan(ra, dec, 1, 1, 1.0, 0);
+        int seen = 0;
+        for (double d = 0; d < 14; d += 0.05)
+        {
+            Chip chip = CombineStepTests.Synthetic("b", 150 + (d / 3600 / Math.Cos(2 * Math.PI / 180)), 2, w: 200, h: 200).Chips[0];
+            if (DrizzleAdvisor.PatchBox(chip, frame, 2.7) is { } box)
+            {
+                Assert.True(box.Width >= 2 && box.Height >= 2, $"{d}: {box}");
+                Assert.InRange(box.X0 + box.Width, 2, 200);
+                Assert.InRange(box.Y0 + box.Height, 2, 200);
+                seen++;
+            }
+        }
+
+        Assert.InRange(seen, 1, 279); // some positions reach the patch, some do not
+    }
+
+    [Fact]
+    public void Advisor_refuses_a_psf_too_small_to_integrate_or_too_large_for_the_patch()
+    {
+        var exposures = Dithered([0, 0.5], [0, 0.5]);
+        Assert.Contains("at least 0.5", Assert.Throws<CombineException>(() => DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PsfFwhm = 0.4 })).Message, StringComparison.Ordinal);
+        Assert.Contains("does not fit", Assert.Throws<CombineException>(() =>
+            DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 2, PsfFwhm = 4 })).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Advisor_falls_back_to_the_most_uniform_measured_trial_when_none_qualifies()
+    {
+        // One exposure on a grid five times finer with tiny drops: holes everywhere, nothing qualifies.
+        var exposures = Dithered([0], [0]);
+        DrizzleAdvice a = DrizzleAdvisor.Advise(exposures, new DrizzleAdvisorOptions { PatchArcsec = 3, Scales = [0.01], Pixfracs = [0.1, 0.2, 0.3], NumCores = 1 });
+        Assert.StartsWith("no trial met", a.Reason, StringComparison.Ordinal);
+        AdviceTrial chosen = a.Trials.Single(t => t.Pixfrac == a.FinalPixfrac);
+        double best = a.Trials.Where(t => double.IsFinite(t.RmsOverMedian)).Select(t => t.RmsOverMedian).DefaultIfEmpty(double.NaN).Min();
+        Assert.True(double.IsNaN(best) || chosen.RmsOverMedian == best, a.Reason);
     }
 }

@@ -23,7 +23,7 @@ internal static class AdviseCommand
         };
         var maxPhot = new Option<double?>("--max-phot-error")
         {
-            Description = "Also require the point-source aperture photometry error (largest over the test stars) to stay below this fraction, e.g. 0.01.",
+            Description = "Also require the point-source aperture photometry error (largest over the test stars) to be at most this fraction, e.g. 0.01.",
         };
         var command = new Command("advise", "Recommend final_scale and final_pixfrac for these exposures (weight RMS/median < 0.2, no holes; optionally a point-source photometry bound).")
         {
@@ -53,13 +53,13 @@ internal static class AdviseCommand
             };
             DrizzleAdvice a = DrizzleAdvisor.Advise(exposures, options);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{a.Exposures} exposures, native scale {a.NativeScale:0.#####}\""));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"scale\"    pixfrac  wht rms/median  holes    point sources (FWHM {options.PsfFwhm:0.##} px): rms   max"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"point sources: noise-free Gaussian test stars of FWHM {options.PsfFwhm:0.##} native pixels"));
+            Console.WriteLine("scale\"    pixfrac  wht rms/median  holes    point sources: rms    max");
             foreach (AdviceTrial t in a.Trials)
             {
                 string holes = string.Create(CultureInfo.InvariantCulture, $"{100 * t.HoleFraction:0.###}%");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{t.ScaleArcsec,-9:0.#####} {t.Pixfrac,-8:0.0} {t.RmsOverMedian,-15:0.000} {holes,-8} {string.Empty,28}{100 * t.PointSourceRms,5:0.00}% {100 * t.PointSourceMax,5:0.00}%{(t.Acceptable ? string.Empty : "  x")}"));
+                    $"{t.ScaleArcsec,-9:0.#####} {t.Pixfrac,-8:0.0} {t.RmsOverMedian,-15:0.000} {holes,-8} {string.Empty,15}{Percent(t.PointSourceRms),7} {Percent(t.PointSourceMax),7}{(t.Acceptable ? string.Empty : "  x")}"));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"recommended: --final-scale {a.FinalScale:0.#####} --final-pixfrac {a.FinalPixfrac:0.0}  ({a.Reason})"));
@@ -73,7 +73,7 @@ internal static class AdviseCommand
                 var trials = a.Trials.Where(t => t.ScaleArcsec == a.FinalScale)
                     .Select(t => new PixfracTrial(t.Pixfrac, t.RmsOverMedian) { HoleFraction = t.HoleFraction, PointSourceRms = t.PointSourceRms, PointSourceMax = t.PointSourceMax })
                     .ToList();
-                DrizzlePlots.WeightVsPixfrac(trials, string.Create(CultureInfo.InvariantCulture, $"scale {a.FinalScale:0.####}\"")).Save(path);
+                DrizzlePlots.WeightVsPixfrac(trials, string.Create(CultureInfo.InvariantCulture, $"scale {a.FinalScale:0.####}\""), a.FinalPixfrac).Save(path);
                 Console.WriteLine($"plot: {path}");
             }
 
@@ -81,4 +81,7 @@ internal static class AdviseCommand
         }));
         return command;
     }
+
+    private static string Percent(double fraction) =>
+        double.IsNaN(fraction) ? "-" : string.Create(CultureInfo.InvariantCulture, $"{100 * fraction:0.00}%");
 }

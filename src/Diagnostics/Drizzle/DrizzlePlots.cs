@@ -81,8 +81,10 @@ public static class DrizzlePlots
     /// stays below it (and has no holes, when measured) is marked as the suggestion.</summary>
     /// <param name="trials">One entry per trial pixfrac.</param>
     /// <param name="productName">Name for the title, or null.</param>
+    /// <param name="recommended">The pixfrac recommended by other criteria too (the advisor's point-source bound), marked
+    /// instead of the weight-only suggestion; null: the weight-only suggestion.</param>
     /// <returns>The figure.</returns>
-    public static Figure WeightVsPixfrac(IReadOnlyList<PixfracTrial> trials, string? productName = null)
+    public static Figure WeightVsPixfrac(IReadOnlyList<PixfracTrial> trials, string? productName = null, double? recommended = null)
     {
         ArgumentNullException.ThrowIfNull(trials);
         if (trials.Count == 0)
@@ -96,10 +98,13 @@ public static class DrizzlePlots
         {
             Title = "Weight uniformity against pixfrac" + (productName is null ? string.Empty : " · " + productName),
         };
-        PixfracTrial? best = SuggestPixfrac(sorted);
-        fig.Subtitle = best is null
-            ? "No pixfrac tried keeps RMS/median below 0.2: add exposures or use a larger output pixel"
-            : string.Create(Inv, $"Smallest pixfrac with RMS/median < {WeightRmsGuideline} and no holes: {best.Pixfrac:0.###}");
+        PixfracTrial? best = recommended is { } chosen ? sorted.FirstOrDefault(t => t.Pixfrac == chosen) : SuggestPixfrac(sorted);
+        fig.Subtitle = (best, recommended) switch
+        {
+            (null, _) => "No pixfrac tried keeps RMS/median below 0.2: add exposures or use a larger output pixel",
+            (_, null) => string.Create(Inv, $"Smallest pixfrac with RMS/median < {WeightRmsGuideline} and no holes: {best.Pixfrac:0.###}"),
+            _ => string.Create(Inv, $"Recommended pixfrac: {best.Pixfrac:0.###}"),
+        };
         Axes a = fig.Panel;
         a.XLabel = "pixfrac";
         a.YLabel = "Weight RMS / median";
@@ -118,7 +123,7 @@ public static class DrizzlePlots
         a.HorizontalLine(WeightRmsGuideline, PlotPalette.Vermillion, 1.3, LineStyle.Dashed, "RMS/median = 0.2 (guideline)");
         if (best is not null)
         {
-            a.VerticalLine(best.Pixfrac, PlotPalette.Green, 1.2, LineStyle.Dotted, string.Create(Inv, $"Suggested pixfrac {best.Pixfrac:0.###}"));
+            a.VerticalLine(best.Pixfrac, PlotPalette.Green, 1.2, LineStyle.Dotted, string.Create(Inv, $"{(recommended is null ? "Suggested" : "Recommended")} pixfrac {best.Pixfrac:0.###}"));
         }
 
         a.Line(pf, ratio, PlotPalette.Blue, 2.0, LineStyle.Solid, "Weight RMS / median", 3.5);

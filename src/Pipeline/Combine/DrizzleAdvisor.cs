@@ -106,10 +106,15 @@ public static class DrizzleAdvisor
             throw new CombineException("no exposures to advise on");
         }
 
-        if (!(options.PatchArcsec > 0) || double.IsInfinity(options.PatchArcsec) || !(options.PsfFwhm > 0) || double.IsInfinity(options.PsfFwhm)
-            || options.MaxPointSourceError is { } limit && !(limit > 0))
+        if (!(options.PatchArcsec > 0) || double.IsInfinity(options.PatchArcsec) || options.MaxPointSourceError is { } limit && !(limit > 0))
         {
-            throw new CombineException("advise: the patch size, the PSF FWHM and the largest point-source error must be positive");
+            throw new CombineException("advise: the patch size and the largest point-source error must be positive");
+        }
+
+        // The test stars are integrated over the pixel with 8×8 sub-samples, exact for FWHM ≥ 0.5 pixel.
+        if (!(options.PsfFwhm >= 0.5) || double.IsInfinity(options.PsfFwhm))
+        {
+            throw new CombineException(FormattableString.Invariant($"advise: the PSF FWHM must be at least 0.5 pixel, got {options.PsfFwhm}"));
         }
 
         if (options.Scales is { Count: 0 } || options.Scales?.Any(v => !(v > 0) || double.IsInfinity(v)) == true
@@ -125,17 +130,27 @@ public static class DrizzleAdvisor
         // The patch sits at the centre of the first chip, away from chip gaps (whose partial coverage is not pixfrac's doing).
         (double ra, double dec) = first.Wcs.PixelToWorld((first.Width - 1) / 2.0, (first.Height - 1) / 2.0);
         var field = new PointSourceField(ra, dec, options.PatchArcsec, options.PsfFwhm * native, native);
+        if (field.Count == 0)
+        {
+            throw new CombineException(FormattableString.Invariant(
+                $"advise: a test star's aperture (3 FWHM, {3 * options.PsfFwhm * native:0.##}\") does not fit in the {options.PatchArcsec:0.##}\" patch; use a smaller PSF FWHM"));
+        }
+
+        double[] scales = options.Scales is { } given ? [.. given.Distinct().OrderByDescending(v => v)] : [.. ScaleFactors.Select(f => native * f)];
 
         // Only the part of each chip under the patch is drizzled: its good-pixel mask and test stars, cropped (a few
         // hundred pixels a side), so memory and time do not grow with the chips. Header-only exposures have their
         // chips' SCI and DQ read here, one chip at a time.
         var pixels = new ExposureLoadOptions { ReadErr = false };
         var crops = new List<PatchCrop>();
+
+        // Half the side of the largest trial grid (at least 16 pixels a side), plus a margin of 4 native pixels.
+        double half = scales.Max(v => GridSide(options.PatchArcsec, v) * v / 2) + (4 * native);
         foreach (Exposure e in exposures)
         {
             for (int i = 0; i < e.Chips.Count; i++)
             {
-                if (PatchBox(e.Chips[i], field.Frame, (options.PatchArcsec / 2) + (4 * native)) is { } box)
+                if (PatchBox(e.Chips[i], field.Frame, half) is { } box)
                 {
                     bool[] good = e.ReadChip(i, pixels).GoodPixels(bits);
                     var mask = new float[box.Width * box.Height];
@@ -153,10 +168,9 @@ public static class DrizzleAdvisor
         }
 
         var trials = new List<AdviceTrial>();
-        double[] scales = options.Scales is { } given ? [.. given.Distinct().OrderByDescending(v => v)] : [.. ScaleFactors.Select(f => native * f)];
         foreach (double scale in scales)
         {
-            int n = Math.Max(16, (int)Math.Round(options.PatchArcsec / scale));
+            int n = GridSide(options.PatchArcsec, scale);
             FitsWcs wcs = FitsWcs.CreateTan(ra, dec, (n + 1) / 2.0, (n + 1) / 2.0, scale, 0);
             var pixmaps = crops.Select(c => Map(c, wcs, numCores)).ToList();
             foreach (double pf in options.Pixfracs ?? Pixfracs)
@@ -193,15 +207,20 @@ public static class DrizzleAdvisor
             if (best is not null)
             {
                 return new DrizzleAdvice(best.ScaleArcsec, best.Pixfrac, native, exposures.Count, trials,
-                    FormattableString.Invariant($"smallest scale with {criteria}: {best.ScaleArcsec:0.####}\" with pixfrac {best.Pixfrac:0.0} (weight rms/median {best.RmsOverMedian:0.000}, point sources within {100 * best.PointSourceMax:0.00}%)"));
+                    FormattableString.Invariant($"smallest scale with {criteria}: {best.ScaleArcsec:0.####}\" with pixfrac {best.Pixfrac:0.0} (weight rms/median {best.RmsOverMedian:0.000}, ")
+                    + (double.IsNaN(best.PointSourceMax) ? "point sources not measured: every test star touches a hole)" : FormattableString.Invariant($"point sources within {100 * best.PointSourceMax:0.00}%)")));
             }
         }
 
         // Nothing qualifies: the coarsest scale tried (the native one by default) with its most uniform pixfrac.
-        AdviceTrial fallback = trials.Where(t => t.ScaleArcsec == scales[0]).OrderBy(t => t.RmsOverMedian).ThenByDescending(t => t.Pixfrac).First();
+        AdviceTrial fallback = trials.Where(t => t.ScaleArcsec == scales[0])
+            .OrderBy(t => double.IsNaN(t.RmsOverMedian)).ThenBy(t => t.RmsOverMedian).ThenByDescending(t => t.Pixfrac).First();
         return new DrizzleAdvice(fallback.ScaleArcsec, fallback.Pixfrac, native, exposures.Count, trials,
             FormattableString.Invariant($"no trial met {criteria}; keep the scale {fallback.ScaleArcsec:0.####}\" and pixfrac {fallback.Pixfrac:0.0} (most uniform: rms/median {fallback.RmsOverMedian:0.000})"));
     }
+
+    /// <summary>Side of a trial grid, pixels: the patch at this scale, at least 16 pixels.</summary>
+    private static int GridSide(double patch, double scale) => Math.Max(16, (int)Math.Round(patch / scale));
 
     /// <summary>The pixmap of a crop onto the trial grid.</summary>
     private static Pixmap Map(PatchCrop crop, FitsWcs target, int? cores)
@@ -210,17 +229,16 @@ public static class DrizzleAdvisor
         int x0 = crop.Box.X0, y0 = crop.Box.Y0;
         void Transform(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> xo, Span<double> yo)
         {
-            var cx = new double[x.Length];
-            var cy = new double[x.Length];
+            // Crop pixels to chip pixels in the output spans, then through the sky (one row per call).
             for (int k = 0; k < x.Length; k++)
             {
-                cx[k] = x[k] + x0;
-                cy[k] = y[k] + y0;
+                xo[k] = x[k] + x0;
+                yo[k] = y[k] + y0;
             }
 
             var ra = new double[x.Length];
             var dec = new double[x.Length];
-            source.PixelToWorld(cx, cy, ra, dec);
+            source.PixelToWorld(xo, yo, ra, dec);
             target.WorldToPixel(ra, dec, xo, yo);
         }
 
@@ -230,9 +248,10 @@ public static class DrizzleAdvisor
     /// <summary>
     /// The chip's pixels under a square of half-side <paramref name="half"/> arcsec around the frame's origin: the
     /// bounding box of the square's outline mapped into the chip (64 points; the distortion bends edges only slightly),
-    /// 2 pixels wider, clipped to the chip; null when the chip does not reach the square.
+    /// 2 pixels wider, clipped to the chip; null when that leaves less than 2×2 pixels (the chip does not reach the
+    /// square).
     /// </summary>
-    private static CropBox? PatchBox(Chip chip, FitsWcs frame, double half)
+    internal static CropBox? PatchBox(Chip chip, FitsWcs frame, double half)
     {
         double xmin = double.MaxValue, ymin = double.MaxValue, xmax = double.MinValue, ymax = double.MinValue;
         const int PerEdge = 16;
@@ -261,11 +280,12 @@ public static class DrizzleAdvisor
 
         int x0 = Math.Max(0, (int)Math.Floor(xmin) - 2), x1 = Math.Min(chip.Width - 1, (int)Math.Ceiling(xmax) + 2);
         int y0 = Math.Max(0, (int)Math.Floor(ymin) - 2), y1 = Math.Min(chip.Height - 1, (int)Math.Ceiling(ymax) + 2);
-        return x0 > x1 || y0 > y1 ? null : new CropBox(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+        // A box under 2 pixels wide lies wholly in the margin (and the square kernel needs 2×2 pixels).
+        return x1 - x0 < 1 || y1 - y0 < 1 ? null : new CropBox(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
     }
 
     /// <summary>A rectangle of chip pixels.</summary>
-    private readonly record struct CropBox(int X0, int Y0, int Width, int Height);
+    internal readonly record struct CropBox(int X0, int Y0, int Width, int Height);
 
     /// <summary>One chip's part under the patch: its exposure time, good-pixel mask (1 or 0) and rendered test stars.</summary>
     private sealed record PatchCrop(double Exptime, Chip Chip, CropBox Box, float[] Mask, float[] Stars);

@@ -37,7 +37,8 @@ internal sealed class PointSourceField
 
         // A tangent-plane frame of 1" pixels centred on the patch: its pixel offsets are arcsec on the sky.
         frame = FitsWcs.CreateTan(ra, dec, 1, 1, 1.0, 0);
-        int perSide = Math.Clamp((int)Math.Floor(patch / (2.5 * aperture)) - 1, 1, MaxPerSide);
+        // Stars 2.5 apertures apart or more; none when not even one aperture fits in the patch with its margin.
+        int perSide = Math.Min((int)Math.Floor(patch / (2.5 * aperture)) - 1, MaxPerSide);
         double spacing = patch / (perSide + 1);
         for (int a = 0; a < perSide; a++)
         {
