@@ -19,6 +19,20 @@ public sealed class AstroDrizzleCommandTests : IDisposable
     private static SimulationOptions Tiny(int n) => SmallDataSet.Options("cli", n, seed: 3);
 
     [Fact]
+    public void Final_err_adds_an_err_extension_after_ctx()
+    {
+        SmallDataSet.Write(Tiny(3), _dir);
+        (int code, _, string err) = CliHarness.Run("astrodrizzle", Path.Combine(_dir, "cli*_flc.fits"), "--output", "e", "--out-dir", _dir,
+            "--final-wcs", "--final-scale", "0.04", "--final-rot", "0", "--final-err", "--num-cores", "2", "--quiet");
+        Assert.True(code == 0, err);
+        using FitsFile f = FitsFile.Open(Path.Combine(_dir, "e_drc.fits"));
+        Assert.Equal(["SCI", "WHT", "CTX", "ERR"], f.Hdus.Skip(1).Select(h => h.ExtName!.Trim()).ToArray());
+        float[] e = f.Find("ERR")!.ReadImage<float>().Data, w = f.Find("WHT")!.ReadImage<float>().Data;
+        Assert.Contains(e, v => v > 0);
+        Assert.All(Enumerable.Range(0, e.Length).Where(k => w[k] > 0), k => Assert.True(e[k] > 0 && float.IsFinite(e[k])));
+    }
+
+    [Fact]
     public void Drizzles_flc_files_given_by_wildcard_into_a_drc_product()
     {
         SmallDataSet.Write(Tiny(3), _dir);

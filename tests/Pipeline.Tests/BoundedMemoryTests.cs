@@ -31,6 +31,11 @@ public sealed class BoundedMemoryTests : IDisposable
         all.AddRange(System.Runtime.InteropServices.MemoryMarshal.AsBytes(f.Find("SCI")!.ReadImage<float>().Data.AsSpan()).ToArray());
         all.AddRange(System.Runtime.InteropServices.MemoryMarshal.AsBytes(f.Find("WHT")!.ReadImage<float>().Data.AsSpan()).ToArray());
         all.AddRange(System.Runtime.InteropServices.MemoryMarshal.AsBytes(f.Find("CTX")!.ReadImage<int>().Data.AsSpan()).ToArray());
+        if (f.Find("ERR") is { } err)
+        {
+            all.AddRange(System.Runtime.InteropServices.MemoryMarshal.AsBytes(err.ReadImage<float>().Data.AsSpan()).ToArray());
+        }
+
         return [.. all];
     }
 
@@ -49,6 +54,7 @@ public sealed class BoundedMemoryTests : IDisposable
             FinalPixfrac = 0.6,
             FinalKernel = TweakDrizzle.Resample.DrizzleKernels.Parse(kernel),
             FinalFillval = TweakDrizzle.Resample.FillValue.Of(-1),
+            FinalErr = true,
             NumCores = 2,
         };
         AstroDrizzleResult one = AstroDrizzle.Run(data.Files, o with { Output = "one" });

@@ -1,3 +1,4 @@
+using TweakDrizzle.Fits;
 using TweakDrizzle.Pipeline.Combine;
 using TweakDrizzle.Wcs;
 
@@ -167,6 +168,39 @@ public sealed class CombineStepTests : IDisposable
         var far = o with { FinalRa = 10, FinalDec = -40, FinalOutNx = 50, FinalOutNy = 50 };
         Assert.Contains("overlap", Assert.Throws<CombineException>(() => AstroDrizzle.Run([a], far)).Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_dir, "*.fits"));
+    }
+
+    [Fact]
+    public void Err_extension_carries_the_inputs_err_through_the_final_drizzle()
+    {
+        // ERR 1 count in 100 s is 0.01 count/s; two such exposures on the same pixels, equally weighted: 0.01/√2.
+        Exposure a = Synthetic("a", 150, 2, exptime: 100), b = Synthetic("b", 150, 2, exptime: 100);
+        (double ra, double dec) = a.Chips[0].Wcs.PixelToWorld(31.5, 23.5);
+        var o = new AstroDrizzleOptions
+        {
+            OutputFolder = _dir, Output = "err1", SkySub = false, StaticMask = false, DrizCr = false, NumCores = 1, FinalErr = true,
+            FinalScale = 0.05, FinalRot = 20, FinalRa = ra, FinalDec = dec, FinalOutNx = 64, FinalOutNy = 48,
+        };
+        float[] Err(AstroDrizzleResult r)
+        {
+            using FitsFile f = FitsFile.Open(r.ProductPath);
+            Assert.Equal(["SCI", "WHT", "CTX", "ERR"], f.Hdus.Skip(1).Select(h => h.ExtName!.Trim()).ToArray());
+            return f.Find("ERR")!.ReadImage<float>().Data;
+        }
+
+        int center = (24 * 64) + 32;
+        Assert.Equal(0.01f, Err(AstroDrizzle.Run([a], o))[center], 6);
+        Assert.Equal(0.01f / MathF.Sqrt(2), Err(AstroDrizzle.Run([a, b], o with { Output = "err2" }))[center], 6);
+        Assert.Equal(200 * 0.01f / MathF.Sqrt(2), Err(AstroDrizzle.Run([a, b], o with { Output = "err3", FinalUnits = OutputUnits.Counts }))[center], 4);
+
+        // Off by default; refused without ERR arrays.
+        using (FitsFile plain = FitsFile.Open(AstroDrizzle.Run([a], o with { Output = "noerr", FinalErr = false }).ProductPath))
+        {
+            Assert.Null(plain.Find("ERR"));
+        }
+
+        Exposure noErr = Synthetic("n", 150, 2, err: false);
+        Assert.Contains("ERR extension", Assert.Throws<CombineException>(() => AstroDrizzle.Run([noErr], o with { Output = "bad" })).Message, StringComparison.Ordinal);
     }
 
     [Fact]

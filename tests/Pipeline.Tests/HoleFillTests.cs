@@ -22,7 +22,8 @@ public sealed class HoleFillTests : IDisposable
         var sci = Enumerable.Repeat(10f, w * h).ToArray();
         var dq = new uint[w * h];
         dq[(20 * w) + 30] = 4;
-        var chip = new Chip("a[SCI,1]", 1, w, h, sci, null, dq, wcs, new Fits.FitsHeader());
+        var err = Enumerable.Repeat(2f, w * h).ToArray();
+        var chip = new Chip("a[SCI,1]", 1, w, h, sci, err, dq, wcs, new Fits.FitsHeader());
         return new Exposure("a", null, 100, DataUnits.Counts, [chip]);
     }
 
@@ -74,10 +75,21 @@ public sealed class HoleFillTests : IDisposable
     public void Hole_fill_does_not_depend_on_the_tile_height()
     {
         Exposure e = WithBadPixel();
-        AstroDrizzleResult whole = AstroDrizzle.Run([e], Options() with { FinalHolePixfrac = 2.0 });
-        AstroDrizzleResult tiled = AstroDrizzle.Run([e], Options() with { FinalHolePixfrac = 2.0, TileRows = 7, Output = "h7" });
+        AstroDrizzleResult whole = AstroDrizzle.Run([e], Options() with { FinalHolePixfrac = 2.0, FinalErr = true });
+        AstroDrizzleResult tiled = AstroDrizzle.Run([e], Options() with { FinalHolePixfrac = 2.0, FinalErr = true, TileRows = 7, Output = "h7" });
         Assert.Equal(whole.Sci, tiled.Sci);
         Assert.Equal(whole.Wht, tiled.Wht);
+
+        // The filled holes carry the variance of their larger drops: no zero ERR where the weight is positive.
+        float[] Err(string path)
+        {
+            using TweakDrizzle.Fits.FitsFile f = TweakDrizzle.Fits.FitsFile.Open(path);
+            return f.Find("ERR")!.ReadImage<float>().Data;
+        }
+
+        float[] err = Err(whole.ProductPath);
+        Assert.Equal(err, Err(tiled.ProductPath));
+        Assert.All(Enumerable.Range(0, err.Length).Where(k => whole.Wht[k] > 0), k => Assert.True(err[k] > 0, $"pixel {k}"));
     }
 
     [Fact]

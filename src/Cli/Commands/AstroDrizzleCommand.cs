@@ -26,6 +26,7 @@ internal static class AstroDrizzleCommand
         var pixfrac = new Option<double>("--final-pixfrac") { Description = "Drop size.", DefaultValueFactory = _ => 1.0 };
         var fillval = new Option<string>("--final-fillval") { Description = "Value of pixels without data: INDEF (0) or a number.", DefaultValueFactory = _ => "INDEF" };
         var whtType = new Option<string>("--final-wht-type") { Description = "EXP | ERR | IVM.", DefaultValueFactory = _ => "EXP" };
+        var finalErr = new Option<bool>("--final-err") { Description = "Also write an ERR extension: the inputs' ERR carried through the final drizzle (variance with squared weights)." };
         var bits = new Option<string>("--final-bits") { Description = "DQ bits treated as good in the final drizzle (0: reject every flagged pixel).", DefaultValueFactory = _ => "0" };
         var sepBits = new Option<string>("--driz-sep-bits") { Description = "DQ bits treated as good in the separate drizzles.", DefaultValueFactory = _ => "0" };
         var units = new Option<string>("--final-units") { Description = "cps | counts.", DefaultValueFactory = _ => "cps" };
@@ -69,7 +70,7 @@ internal static class AstroDrizzleCommand
         var plotsDir = new Option<string?>("--plots") { Description = "Write the drizzle quality plots (preview, holes, dither pattern) and a QA report (HTML, JSON) into this folder." };
         var command = new Command("astrodrizzle", "Combine dithered exposures with drizzle, sky subtraction and cosmic-ray rejection (AstroDrizzle).")
         {
-            files, output, outDir, finalWcs, scale, rot, outnx, outny, ra, dec, refimage, kernel, pixfrac, fillval, whtType, bits, sepBits,
+            files, output, outDir, finalWcs, scale, rot, outnx, outny, ra, dec, refimage, kernel, pixfrac, fillval, whtType, finalErr, bits, sepBits,
             units, staticMask, staticSig, skysub, skymethod, skystat, sepKernel, sepPixfrac, combineType, combineNsigma, nlow, nhigh, maskpt,
             blotInterp, drizCr, crSnr, crScale, crGrow, crTail, crTailSnr, crCores, crSingle, holePixfrac, intermediates, updateDq, cores, maxPixels, maxMemory, tileRows, scratchDir, quiet, plotsDir,
         };
@@ -107,6 +108,7 @@ internal static class AstroDrizzleCommand
                 FinalPixfrac = parse.GetValue(pixfrac),
                 FinalFillval = Parse(() => FillValue.Parse(parse.GetValue(fillval))),
                 FinalWhtType = Enum<WeightType>(parse.GetValue(whtType)!, "--final-wht-type", "EXP, ERR or IVM"),
+                FinalErr = parse.GetValue(finalErr),
                 FinalBits = Parse(() => DqBits.Parse(parse.GetValue(bits))),
                 DrizSepBits = Parse(() => DqBits.Parse(parse.GetValue(sepBits))),
                 FinalUnits = Enum<OutputUnits>(parse.GetValue(units)!, "--final-units", "cps or counts"),

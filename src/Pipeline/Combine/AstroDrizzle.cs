@@ -118,7 +118,7 @@ public static class AstroDrizzle
         }
 
         // Metadata from a header-only load; each step reads a chip's pixels (with `load`) when it needs them.
-        var load = new ExposureLoadOptions { ReadErr = options.FinalWhtType == WeightType.Err };
+        var load = new ExposureLoadOptions { ReadErr = options.FinalWhtType == WeightType.Err || options.FinalErr };
         var headerOnly = load with { ReadPixels = false };
         var inputs = new List<CombineInput>();
         foreach (string f in files)

@@ -120,6 +120,13 @@ public sealed record AstroDrizzleOptions
     /// <summary>Final weights (final_wht_type), default EXP.</summary>
     public WeightType FinalWhtType { get; init; } = WeightType.Exp;
 
+    /// <summary>
+    /// Also write an ERR extension (default false): the inputs' ERR arrays carried through the final drizzle as
+    /// variances co-added with squared weights (drizzle's data2), its square root in the units of SCI. Needs ERR
+    /// arrays in every input.
+    /// </summary>
+    public bool FinalErr { get; init; }
+
     /// <summary>DQ bits treated as good in the final drizzle (final_bits), default 0: every flagged pixel is rejected.</summary>
     public DqBits FinalBits { get; init; } = DqBits.AllBad;
 

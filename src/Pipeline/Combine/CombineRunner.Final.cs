@@ -19,7 +19,8 @@ internal sealed partial class CombineRunner
     {
         int width = grid.Width, height = grid.Height;
         int planes = ((chips.Count - 1) / 32) + 1;
-        long perRow = (long)width * sizeof(float) * (2 + planes + (options.FinalHolePixfrac is null ? 0 : 2)); // crsky: + the hole fill's SCI and WHT
+        int variancePlanes = options.FinalErr ? 1 : 0;
+        long perRow = (long)width * sizeof(float) * (2 + planes + variancePlanes + (options.FinalHolePixfrac is null ? 0 : 2 + variancePlanes)); // crsky: + the hole fill's SCI and WHT
         int tileRows = options.TileRows ?? (int)Math.Clamp(MemoryBudgetBytes / 2 / perRow, 1, height);
         tileRows = Math.Min(tileRows, height);
         int tiles = (height + tileRows - 1) / tileRows;
@@ -33,6 +34,7 @@ internal sealed partial class CombineRunner
         _holeFill = new HoleFill(grid, options, chips.Select(c => c.Geometry).ToList()); // crsky
         using FitsStreamWriter product = ProductWriter.Create(productPath, grid, planes, texp, inputsForHeader, options);
         float[] sci = [], wht = [];
+        float[]? variance = null;
         var ctx = new List<int[]>();
         long done = 0, total = (long)tiles * chips.Count;
         for (int ty0 = 0; ty0 < height; ty0 += tileRows)
@@ -43,6 +45,7 @@ internal sealed partial class CombineRunner
             {
                 sci = new float[n];
                 wht = new float[n];
+                variance = options.FinalErr ? new float[n] : null;
                 ctx.Clear();
                 for (int p = 0; p < planes; p++)
                 {
@@ -53,6 +56,11 @@ internal sealed partial class CombineRunner
             {
                 Array.Clear(sci);
                 Array.Clear(wht);
+                if (variance is not null)
+                {
+                    Array.Clear(variance);
+                }
+
                 ctx.ForEach(p => Array.Clear(p));
             }
 
@@ -68,7 +76,7 @@ internal sealed partial class CombineRunner
                     Pixmap map = PixmapBuffer(c.Width, c.Height);
                     // The square kernel reads the pixmap one row beyond the box for the corners.
                     _timing.Time("pixmaps", () => plans[c].Fill(map, Math.Max(0, r.First - 2), Math.Min(c.Height - 1, r.Last + 2)));
-                    DrizzleChip(c, id, map, r.First, r.Last, psr, width, th, ty0, chips.Count, tileExptime, sci, wht, ctx);
+                    DrizzleChip(c, id, map, r.First, r.Last, psr, width, th, ty0, chips.Count, tileExptime, sci, wht, variance, ctx);
                     tileExptime += c.Input.ExposureTime;
                     ReleaseChipArrays();
                 }
@@ -76,16 +84,22 @@ internal sealed partial class CombineRunner
                 Report("final drizzle", ++done / (double)total);
             }
 
-            _holeFill.FillTile(sci, wht); // crsky
+            _holeFill.FillTile(sci, wht, variance); // crsky
             int tileY0 = ty0;
+            float[]? tileVariance = variance;
             _timing.Time("writing", () =>
             {
-                FinishTile(sci, wht, texp);
+                FinishTile(sci, wht, tileVariance, texp);
                 product.WritePixels(1, (long)tileY0 * width, sci.AsSpan());
                 product.WritePixels(2, (long)tileY0 * width, wht.AsSpan());
                 for (int p = 0; p < planes; p++)
                 {
                     product.WritePixels(3, ((long)p * width * height) + ((long)tileY0 * width), ctx[p].AsSpan());
+                }
+
+                if (tileVariance is not null)
+                {
+                    product.WritePixels(4, (long)tileY0 * width, tileVariance.AsSpan());
                 }
             });
         }
@@ -101,13 +115,14 @@ internal sealed partial class CombineRunner
     }
 
     private void DrizzleChip(ChipWork c, int id, Pixmap map, int firstRow, int lastRow, double psr, int width, int tileHeight, int tileY0,
-        int count, double tileExptime, float[] sci, float[] wht, List<int[]> ctx)
+        int count, double tileExptime, float[] sci, float[] wht, float[]? variance, List<int[]> ctx)
     {
         Chip chip = _timing.Time("reading chips", c.Load);
         (float[] data, float[] weights) = _timing.Time("masks and sky", () => (c.SkySubtracted(chip), FinalWeights(c, chip)));
         var input = new DrizzleInput
         {
             Data = data,
+            Data2 = variance is null ? null : [Variance(chip)],
             Exptime = c.Input.ExposureTime,
             Pixmap = map,
             WeightMap = weights,
@@ -130,6 +145,7 @@ internal sealed partial class CombineRunner
                 OutImg = sci,
                 OutWht = wht,
                 OutCtx = ctx,
+                OutImg2 = variance is null ? null : [variance],
                 Exptime = tileExptime,
                 BeginCtxId = id,
                 MaxCtxId = count - 1,
@@ -163,9 +179,31 @@ internal sealed partial class CombineRunner
         return Mask(good, perPixel);
     }
 
-    /// <summary>Fill value where nothing landed, and counts if asked for.</summary>
-    private void FinishTile(float[] sci, float[] wht, double texp)
+    /// <summary>A chip's ERR squared (data units squared), for the variance co-add; 0 where ERR is not a finite number.</summary>
+    private static float[] Variance(Chip chip)
     {
+        float[] err = chip.Err!;
+        var variance = new float[err.Length];
+        for (int i = 0; i < err.Length; i++)
+        {
+            double e = err[i];
+            variance[i] = double.IsFinite(e) ? (float)(e * e) : 0f;
+        }
+
+        return variance;
+    }
+
+    /// <summary>Fill value where nothing landed, ERR from the co-added variance, and counts if asked for.</summary>
+    private void FinishTile(float[] sci, float[] wht, float[]? variance, double texp)
+    {
+        if (variance is not null)
+        {
+            for (long k = 0; k < variance.LongLength; k++)
+            {
+                variance[k] = MathF.Sqrt(variance[k]);
+            }
+        }
+
         FillValue fill = options.FinalFillval;
         if (!fill.IsIndef)
         {
@@ -174,6 +212,10 @@ internal sealed partial class CombineRunner
                 if (wht[k] == 0f)
                 {
                     sci[k] = fill.Value;
+                    if (variance is not null)
+                    {
+                        variance[k] = fill.Value;
+                    }
                 }
             }
         }
@@ -183,6 +225,10 @@ internal sealed partial class CombineRunner
             for (long k = 0; k < sci.LongLength; k++)
             {
                 sci[k] = (float)(sci[k] * texp);
+                if (variance is not null)
+                {
+                    variance[k] = (float)(variance[k] * texp);
+                }
             }
         }
     }

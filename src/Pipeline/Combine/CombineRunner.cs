@@ -84,6 +84,11 @@ internal sealed partial class CombineRunner(IReadOnlyList<CombineInput> inputs, 
             throw new CombineException($"final_wht_type ERR needs ERR arrays, but {noErr.Input.Name} has none");
         }
 
+        if (options.FinalErr && _chips.FirstOrDefault(c => !c.HasErr) is { } noErrForProduct)
+        {
+            throw new CombineException($"an ERR extension needs ERR arrays, but {noErrForProduct.Input.Name} has none");
+        }
+
         if (!(options.FinalPixfrac > 0) || !(options.DrizSepPixfrac > 0))
         {
             throw new CombineException("final_pixfrac and driz_sep_pixfrac must be > 0");

@@ -18,7 +18,7 @@ namespace TweakDrizzle.Pipeline.Combine;
 /// </para>
 /// <para>
 /// Use: <see cref="BeginTile"/> for each output tile, <see cref="Add"/> with every input the final drizzle adds to
-/// that tile (the same <see cref="DrizzleInput"/>), then <see cref="FillTile"/> before any fill value or unit
+/// that tile (the same <see cref="DrizzleInput"/>), then <see cref="FillTile(float[], float[], float[])"/> before any fill value or unit
 /// conversion is applied. Results do not depend on the tile height. For the square kernel the larger drops use the
 /// turbo kernel (the same drops up to their rotation, several times faster).
 /// </para>
@@ -34,6 +34,7 @@ public sealed class HoleFill
     private readonly int _width;
     private float[] _sci = [];
     private float[] _wht = [];
+    private float[]? _variance;
     private int _y0;
     private int _rows;
     private double _exptime;
@@ -79,11 +80,16 @@ public sealed class HoleFill
         {
             _sci = new float[n];
             _wht = new float[n];
+            _variance = _options.FinalErr ? new float[n] : null;
         }
         else
         {
             Array.Clear(_sci);
             Array.Clear(_wht);
+            if (_variance is not null)
+            {
+                Array.Clear(_variance);
+            }
         }
 
         _y0 = y0;
@@ -109,11 +115,12 @@ public sealed class HoleFill
             OriginY = _y0,
             OutImg = _sci,
             OutWht = _wht,
+            OutImg2 = input.Data2 is null || _variance is null ? null : [_variance],
             Exptime = _exptime,
             DisableCtx = true,
             MaxDegreeOfParallelism = _options.NumCores,
         });
-        driz.AddImage(input with { Pixfrac = _options.FinalHolePixfrac!.Value });
+        driz.AddImage(input with { Pixfrac = _options.FinalHolePixfrac!.Value, Data2 = _variance is null ? null : input.Data2 });
         _exptime += input.Exptime;
     }
 
@@ -121,7 +128,14 @@ public sealed class HoleFill
     /// <param name="sci">The tile's science values (before any fill value or unit conversion).</param>
     /// <param name="wht">The tile's weights.</param>
     /// <returns>The number of pixels filled in this tile.</returns>
-    public long FillTile(float[] sci, float[] wht)
+    public long FillTile(float[] sci, float[] wht) => FillTile(sci, wht, null);
+
+    /// <summary>Fills the holes of the current tile in place, with their variance when the product has an ERR extension.</summary>
+    /// <param name="sci">The tile's science values (before any fill value or unit conversion).</param>
+    /// <param name="wht">The tile's weights.</param>
+    /// <param name="variance">The tile's co-added variances (<see cref="AstroDrizzleOptions.FinalErr"/>), or null.</param>
+    /// <returns>The number of pixels filled in this tile.</returns>
+    public long FillTile(float[] sci, float[] wht, float[]? variance)
     {
         ArgumentNullException.ThrowIfNull(sci);
         ArgumentNullException.ThrowIfNull(wht);
@@ -149,6 +163,11 @@ public sealed class HoleFill
             {
                 sci[k] = _sci[k];
                 wht[k] = _wht[k];
+                if (variance is not null && _variance is not null)
+                {
+                    variance[k] = _variance[k];
+                }
+
                 filled++;
             }
         }

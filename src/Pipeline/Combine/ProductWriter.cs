@@ -47,13 +47,20 @@ internal static class ProductWriter
         FitsHeader whtHeader = ExtensionHeader(grid, "UNITLESS", texp);
         FitsHeader ctxHeader = ExtensionHeader(grid, "UNITLESS", texp);
         long w = grid.Width, h = grid.Height;
-        return FitsStreamWriter.Create(path,
-        [
+        var hdus = new List<FitsWriteHdu>
+        {
             FitsWriteHdu.Empty(primary),
             FitsWriteHdu.Declared<float>([w, h], sciHeader).Named("SCI"),
             FitsWriteHdu.Declared<float>([w, h], whtHeader).Named("WHT"),
             FitsWriteHdu.Declared<int>(contextPlanes <= 1 ? [w, h] : [w, h, contextPlanes], ctxHeader).Named("CTX"),
-        ]);
+        };
+        if (options.FinalErr)
+        {
+            // After CTX, so SCI, WHT and CTX keep AstroDrizzle's extension numbers 1 to 3.
+            hdus.Add(FitsWriteHdu.Declared<float>([w, h], ExtensionHeader(grid, sciHeader.GetString("BUNIT")!.Trim(), texp)).Named("ERR"));
+        }
+
+        return FitsStreamWriter.Create(path, hdus);
     }
 
     /// <summary>Reads a product back: SCI, WHT and the context planes.</summary>
