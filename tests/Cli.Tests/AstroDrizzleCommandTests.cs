@@ -116,5 +116,12 @@ public sealed class AstroDrizzleCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dir, "shifts.txt")));
         Assert.Contains(lines, l => l.Contains("headers updated", StringComparison.Ordinal));
         Assert.Equal("TWEAK", FitsFile.ReadHeader(Path.Combine(_dir, "data", "cli01q_flc.fits") + "[SCI,1]").GetString("WCSNAME").Trim());
+
+        // The console summary: a header naming the filter, then one row per quality bar with its mark and goal.
+        IReadOnlyList<string> table = DemoRunner.FormatTable(s);
+        Assert.Contains(f.Filter, table[0], StringComparison.Ordinal);
+        Assert.Contains(table, l => l.Contains("star positions vs truth", StringComparison.Ordinal) && l.Contains("≤ 5 mas", StringComparison.Ordinal));
+        Assert.Contains(table, l => l.Contains("output scale", StringComparison.Ordinal) && l.Contains('✓', StringComparison.Ordinal));
+        Assert.All(table.Skip(1), l => Assert.Matches("[✓✗–] ", l));
     }
 }

@@ -291,6 +291,48 @@ internal static class DemoRunner
     /// </summary>
     private static void ReleaseGarbage() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
+    /// <summary>
+    /// The demo's figures as a table a person reads at a glance: one row per quality bar of the Combine issue, one column
+    /// per filter, and the goal with a mark (✓ met by every filter, ✗ not, – a figure without a goal). The full figures
+    /// of each filter are in the QA report (<see cref="FormatFilter"/>).
+    /// </summary>
+    public static IReadOnlyList<string> FormatTable(DemoSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        IReadOnlyList<DemoFilterFigures> fs = summary.Filters;
+        var rows = new List<(string Name, Func<DemoFilterFigures, string> Value, string Goal, Func<DemoFilterFigures, bool>? Met)>
+        {
+            ("star positions vs truth, rms", f => Inv($"{f.PositionRmsMas:0.00} mas"), "≤ 5 mas", f => f.PositionRmsMas <= 5),
+            ("orientation vs north (star fit)", f => Inv($"{f.RotationVsTruthDeg:0.00000}°"), "≤ 0.01°", f => Math.Abs(f.RotationVsTruthDeg) <= 0.01),
+            ("output scale", f => Inv($"{f.ScaleArcsec:0.######}\""), Inv($"{Scale}\" exactly"), f => Math.Abs(f.ScaleArcsec - Scale) <= 1e-12 * Scale),
+            ("photometry, median measured/true", f => Inv($"{f.PhotometryMedianRatio:0.0000}"), "within 1 %", f => Math.Abs(f.PhotometryMedianRatio - 1) <= 0.01),
+            ("bright stars (unsaturated), rms", f => Inv($"{100 * f.BrightStarsRmsError:0.00} %"), "≤ 1 %", f => f.BrightStarsRmsError <= 0.01),
+            ("bright stars (unsaturated), largest", f => Inv($"{100 * f.BrightStarsMaxError:0.00} %"), "≤ 1 %", f => f.BrightStarsMaxError <= 0.01),
+            ("  drizzle's own largest error here", f => Inv($"{100 * f.SamplingMaxError:0.00} %"), "(noise-free)", null),
+            ("cosmic-ray pixels left, charge > 3σ", f => Inv($"{Percent(f.CosmicRayPixelsDetectableLeft, f.CosmicRayPixelsDetectable)} %"), "< 0.1 %",
+                f => f.CosmicRayPixelsDetectableLeft < 0.001 * f.CosmicRayPixelsDetectable),
+            ("cosmic-ray pixels left, all ≥ 1 e⁻", f => Inv($"{Percent(f.CosmicRayPixelsLeft, f.CosmicRayPixelsInjected)} %"), "< 0.1 %",
+                f => f.CosmicRayPixelsLeft < 0.001 * f.CosmicRayPixelsInjected),
+            ("holes in the footprint", f => Inv($"{f.HolePixels} px"), "none", f => f.HolePixels == 0),
+            ("weight rms/median", f => Inv($"{f.WeightRmsOverMedian:0.000}"), "(0.2 guideline)", null),
+        };
+        const int NameWidth = 38, ColumnWidth = 12;
+        var lines = new List<string>
+        {
+            string.Concat("  ", new string(' ', NameWidth), string.Concat(fs.Select(f => f.Filter.PadLeft(ColumnWidth))), "     goal"),
+        };
+        foreach ((string name, Func<DemoFilterFigures, string> value, string goal, Func<DemoFilterFigures, bool>? met) in rows)
+        {
+            string mark = met is null ? "–" : fs.All(met) ? "✓" : "✗";
+            lines.Add(string.Concat("  ", name.PadRight(NameWidth), string.Concat(fs.Select(f => value(f).PadLeft(ColumnWidth))), "   ", mark, " ", goal));
+        }
+
+        return lines;
+
+        static string Inv(FormattableString s) => FormattableString.Invariant(s);
+        static string Percent(long part, long whole) => (100.0 * part / Math.Max(1, whole)).ToString("0.000", CultureInfo.InvariantCulture);
+    }
+
     public static string FormatFilter(DemoFilterFigures f) => string.Create(CultureInfo.InvariantCulture,
         $"{f.Filter}: {f.Width}x{f.Height} at {f.ScaleArcsec:0.######}\"/px, orientation {f.OrientationDeg:0.######} deg; " +
         $"positions vs truth ({f.StarsMeasured} stars): rms {f.PositionRmsMas:0.00} mas, median {f.PositionMedianMas:0.00} mas, mean offset ({f.PositionMeanDxMas:0.00}, {f.PositionMeanDyMas:0.00}) mas, " +

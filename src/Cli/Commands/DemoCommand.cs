@@ -29,10 +29,12 @@ internal static class DemoCommand
             Console.WriteLine("Summary (measured against the simulation truth):");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  alignment: {s.AlignedExposures}/{s.Exposures} exposures, median fit rms {s.AlignmentMedianRmsMas:0.00} mas"));
-            foreach (DemoFilterFigures f in s.Filters)
+            foreach (string line in DemoRunner.FormatTable(s))
             {
-                Console.WriteLine("  " + DemoRunner.FormatFilter(f));
+                Console.WriteLine(line);
             }
+
+            Console.WriteLine("  (every figure of each filter, with the cosmic-ray and weight details, is in qa_report.html)");
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  products, plots and qa_report.html in {s.Folder}; {s.Seconds:0.0} s"));
             return 0;
