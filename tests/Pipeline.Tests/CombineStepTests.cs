@@ -193,6 +193,14 @@ public sealed class CombineStepTests : IDisposable
         Assert.Equal(0.01f / MathF.Sqrt(2), Err(AstroDrizzle.Run([a, b], o with { Output = "err2" }))[center], 6);
         Assert.Equal(200 * 0.01f / MathF.Sqrt(2), Err(AstroDrizzle.Run([a, b], o with { Output = "err3", FinalUnits = OutputUnits.Counts }))[center], 4);
 
+        // Unequal EXP weights (100 s and 300 s, ERR 1 count each): (100²·0.01² + 300²·(1/300)²) / 400², squared-weight sum.
+        Exposure c = Synthetic("c", 150, 2, exptime: 300);
+        Assert.Equal(MathF.Sqrt(2f) / 400, Err(AstroDrizzle.Run([a, c], o with { Output = "err4" }))[center], 7);
+
+        // Where nothing landed ERR is NaN (unknown), whatever the SCI fill value.
+        float[] edge = Err(AstroDrizzle.Run([a], o with { Output = "err5", FinalOutNx = 80, FinalFillval = TweakDrizzle.Resample.FillValue.Of(-1) }));
+        Assert.True(float.IsNaN(edge[(24 * 80) + 79]));
+
         // Off by default; refused without ERR arrays.
         using (FitsFile plain = FitsFile.Open(AstroDrizzle.Run([a], o with { Output = "noerr", FinalErr = false }).ProductPath))
         {

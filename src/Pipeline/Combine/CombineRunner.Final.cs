@@ -20,7 +20,7 @@ internal sealed partial class CombineRunner
         int width = grid.Width, height = grid.Height;
         int planes = ((chips.Count - 1) / 32) + 1;
         int variancePlanes = options.FinalErr ? 1 : 0;
-        long perRow = (long)width * sizeof(float) * (2 + planes + variancePlanes + (options.FinalHolePixfrac is null ? 0 : 2 + variancePlanes)); // crsky: + the hole fill's SCI and WHT
+        long perRow = (long)width * sizeof(float) * (2 + planes + variancePlanes + (options.FinalHolePixfrac is null ? 0 : 2 + variancePlanes)); // crsky: + the hole fill's SCI, WHT (and variance)
         int tileRows = options.TileRows ?? (int)Math.Clamp(MemoryBudgetBytes / 2 / perRow, 1, height);
         tileRows = Math.Min(tileRows, height);
         int tiles = (height + tileRows - 1) / tileRows;
@@ -179,7 +179,10 @@ internal sealed partial class CombineRunner
         return Mask(good, perPixel);
     }
 
-    /// <summary>A chip's ERR squared (data units squared), for the variance co-add; 0 where ERR is not a finite number.</summary>
+    /// <summary>
+    /// A chip's ERR squared (data units squared), for the variance co-add; 0 where ERR is not a finite number (such a
+    /// pixel, if its DQ lets it through, adds its data but no variance).
+    /// </summary>
     private static float[] Variance(Chip chip)
     {
         float[] err = chip.Err!;
@@ -193,14 +196,14 @@ internal sealed partial class CombineRunner
         return variance;
     }
 
-    /// <summary>Fill value where nothing landed, ERR from the co-added variance, and counts if asked for.</summary>
+    /// <summary>Fill value where nothing landed, ERR from the co-added variance (NaN where nothing landed), and counts if asked for.</summary>
     private void FinishTile(float[] sci, float[] wht, float[]? variance, double texp)
     {
         if (variance is not null)
         {
             for (long k = 0; k < variance.LongLength; k++)
             {
-                variance[k] = MathF.Sqrt(variance[k]);
+                variance[k] = wht[k] > 0f ? MathF.Sqrt(variance[k]) : float.NaN;
             }
         }
 
@@ -212,10 +215,6 @@ internal sealed partial class CombineRunner
                 if (wht[k] == 0f)
                 {
                     sci[k] = fill.Value;
-                    if (variance is not null)
-                    {
-                        variance[k] = fill.Value;
-                    }
                 }
             }
         }
