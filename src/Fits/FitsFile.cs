@@ -168,7 +168,9 @@ public sealed class FitsFile : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _source.Dispose();
 
-    internal static bool LooksLikeCardText(string path)
+    /// <summary>True when the file is a text file of 80-character header cards (its first card holds a line break), not FITS.</summary>
+    /// <param name="path">The file.</param>
+    public static bool LooksLikeCardText(string path)
     {
         try
         {

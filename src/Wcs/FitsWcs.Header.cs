@@ -35,13 +35,24 @@ public sealed partial class FitsWcs
     /// <param name="alt">' ' for the primary description, or a letter A–Z.</param>
     /// <returns>The WCS.</returns>
     /// <remarks>A file without an extension selector whose first card holds a line break is read as card text
-    /// (<see cref="FitsFile.ReadHeader"/>); anything else as FITS.</remarks>
-    /// <exception cref="WcsException">The header holds no usable WCS.</exception>
+    /// (<see cref="FitsFile.ReadHeader"/>); anything else as FITS, with the HST lookup-table distortions (D2IM, NPOL)
+    /// the header names read from the file's <c>D2IMARR</c> and <c>WCSDVARR</c> extensions
+    /// (<see cref="LookupDistortion.Read"/>).</remarks>
+    /// <exception cref="WcsException">The header holds no usable WCS, or a lookup table it names is missing.</exception>
     /// <exception cref="FitsException">The file is not valid FITS or the extension does not exist.</exception>
     public static FitsWcs FromFile(string imageOrHeader, char alt = ' ')
     {
         ArgumentNullException.ThrowIfNull(imageOrHeader);
-        return FromHeader(FitsFile.ReadHeader(imageOrHeader), alt);
+        FitsSpec spec = FitsSpec.Parse(imageOrHeader);
+        if (spec.IsDefault && FitsFile.LooksLikeCardText(spec.Path))
+        {
+            return FromHeader(FitsFile.ReadHeader(imageOrHeader), alt);
+        }
+
+        using FitsFile file = FitsFile.Open(spec.Path);
+        FitsHeader header = file.Select(spec).Header;
+        FitsWcs wcs = FromHeader(header, alt);
+        return LookupDistortion.Read(header, file) is { } lookup ? wcs.WithLookup(lookup) : wcs;
     }
 
     /// <summary>

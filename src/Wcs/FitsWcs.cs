@@ -61,8 +61,9 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     /// <param name="tpv">TPV distortion, or null (at most one of <paramref name="sip"/> and <paramref name="tpv"/>).</param>
     /// <param name="lonpole">LONPOLE in degrees, or null for the default (180°, or 0° when CRVAL2 = +90°).</param>
     /// <param name="metadata">Name, frame and image size; null for defaults.</param>
+    /// <param name="lookup">HST lookup-table distortions (D2IM, NPOL), or null.</param>
     /// <exception cref="WcsException">A parameter is not finite, CRVAL2 is outside [−90, 90], the CD matrix is
-    /// singular, or both SIP and TPV are given.</exception>
+    /// singular, or both SIP and TPV are given, or lookup tables with TPV.</exception>
     public FitsWcs(
         double crval1,
         double crval2,
@@ -72,7 +73,8 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
         SipDistortion? sip = null,
         TpvDistortion? tpv = null,
         double? lonpole = null,
-        WcsMetadata? metadata = null)
+        WcsMetadata? metadata = null,
+        LookupDistortion? lookup = null)
     {
         if (!double.IsFinite(crval1) || !double.IsFinite(crval2) || !double.IsFinite(crpix1) || !double.IsFinite(crpix2))
         {
@@ -94,6 +96,11 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
             throw new WcsException("a WCS cannot have both SIP and TPV distortion");
         }
 
+        if (lookup is not null && tpv is not null)
+        {
+            throw new WcsException("lookup-table distortions go with SIP or plain TAN, not with TPV");
+        }
+
         if (lonpole is double lp && !double.IsFinite(lp))
         {
             throw new WcsException("LONPOLE must be a finite number");
@@ -106,6 +113,7 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
         Cd = cd;
         Sip = sip;
         Tpv = tpv;
+        Lookup = lookup;
         LonPoleKeyword = lonpole;
         Metadata = metadata ?? new WcsMetadata();
         LonPole = lonpole ?? (crval2 >= 90 ? 0.0 : 180.0);
@@ -152,6 +160,13 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
 
     /// <summary>TPV distortion, or null.</summary>
     public TpvDistortion? Tpv { get; }
+
+    /// <summary>
+    /// HST lookup-table distortions (D2IM and NPOL) on top of SIP or TAN, or null. They live in extensions of the
+    /// file, not in the header: <see cref="FromFile(string, char)"/> and <see cref="LookupDistortion.Read"/> attach
+    /// them; <see cref="FromHeader"/> alone cannot.
+    /// </summary>
+    public LookupDistortion? Lookup { get; }
 
     /// <summary>Which distortion model is present.</summary>
     public DistortionKind Distortion => Sip is not null ? DistortionKind.Sip : Tpv is not null ? DistortionKind.Tpv : DistortionKind.None;
@@ -218,25 +233,30 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     /// <param name="crval2">New CRVAL2, degrees.</param>
     /// <param name="cd">New CD matrix, degrees per pixel.</param>
     public FitsWcs WithCorrection(double crval1, double crval2, Matrix2x2 cd) =>
-        new(crval1, crval2, Crpix1, Crpix2, cd, Sip, Tpv, LonPoleKeyword, Metadata);
+        new(crval1, crval2, Crpix1, Crpix2, cd, Sip, Tpv, LonPoleKeyword, Metadata, Lookup);
 
     /// <summary>A copy with other metadata (name, frame, image size); the mapping is unchanged.</summary>
     /// <param name="metadata">The new metadata.</param>
     public FitsWcs WithMetadata(WcsMetadata metadata) =>
-        new(Crval1, Crval2, Crpix1, Crpix2, Cd, Sip, Tpv, LonPoleKeyword, metadata);
+        new(Crval1, Crval2, Crpix1, Crpix2, Cd, Sip, Tpv, LonPoleKeyword, metadata, Lookup);
+
+    /// <summary>A copy with these lookup-table distortions (D2IM, NPOL) added to the SIP or TAN mapping.</summary>
+    /// <param name="lookup">The tables, or null for none.</param>
+    public FitsWcs WithLookup(LookupDistortion? lookup) =>
+        new(Crval1, Crval2, Crpix1, Crpix2, Cd, Sip, Tpv, LonPoleKeyword, Metadata, lookup);
 
     /// <summary>A copy with WCSNAME set to <paramref name="name"/>.</summary>
     /// <param name="name">The new WCSNAME.</param>
     public FitsWcs WithName(string? name) => WithMetadata(Metadata with { WcsName = name });
 
-    /// <summary>A copy without distortion (the linear TAN part only).</summary>
+    /// <summary>A copy without distortion (the linear TAN part only; lookup tables dropped too).</summary>
     public FitsWcs WithoutDistortion() => new(Crval1, Crval2, Crpix1, Crpix2, Cd, null, null, LonPoleKeyword, Metadata);
 
     /// <summary>A copy with another reference pixel; the world position of every pixel changes accordingly.</summary>
     /// <param name="crpix1">New CRPIX1, 1-based.</param>
     /// <param name="crpix2">New CRPIX2, 1-based.</param>
     public FitsWcs WithReferencePixel(double crpix1, double crpix2) =>
-        new(Crval1, Crval2, crpix1, crpix2, Cd, Sip, Tpv, LonPoleKeyword, Metadata);
+        new(Crval1, Crval2, crpix1, crpix2, Cd, Sip, Tpv, LonPoleKeyword, Metadata, Lookup);
 
     // ------------------------------------------------------------------ single points
 
@@ -492,6 +512,17 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     /// <param name="y">0-based pixel y.</param>
     public Matrix2x2 IntermediateJacobian(double x, double y)
     {
+        if (Lookup is not null)
+        {
+            // The tables are bilinear: central differences over a small step are exact inside a table cell.
+            const double H = 1e-4;
+            FocalPlane(x + H, y, out double a1, out double a2);
+            FocalPlane(x - H, y, out double b1, out double b2);
+            FocalPlane(x, y + H, out double c1, out double c2);
+            FocalPlane(x, y - H, out double d1, out double d2);
+            return Cd * new Matrix2x2((a1 - b1) / (2 * H), (c1 - d1) / (2 * H), (a2 - b2) / (2 * H), (c2 - d2) / (2 * H));
+        }
+
         double u = x - _x0, v = y - _y0;
         if (Sip is not null)
         {
@@ -602,7 +633,7 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     public bool Equals(FitsWcs? other) =>
         other is not null && Crval1 == other.Crval1 && Crval2 == other.Crval2 && Crpix1 == other.Crpix1
         && Crpix2 == other.Crpix2 && Cd == other.Cd && LonPole == other.LonPole
-        && Equals(Sip, other.Sip) && Equals(Tpv, other.Tpv);
+        && Equals(Sip, other.Sip) && Equals(Tpv, other.Tpv) && Equals(Lookup, other.Lookup);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as FitsWcs);
@@ -646,7 +677,7 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     // ------------------------------------------------------------------ cores
 
     /// <summary>True when spans go through the four-lane SIP path.</summary>
-    private bool UseSipBlocks => Sip is not null && Vector256.IsHardwareAccelerated;
+    private bool UseSipBlocks => Sip is not null && Lookup is null && Vector256.IsHardwareAccelerated;
 
     /// <summary>
     /// Pixel → intermediate for four SIP points at once: the same operations per lane as
@@ -664,6 +695,14 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PixelToIntermediateCore(double x, double y, out double xi, out double eta)
     {
+        if (Lookup is not null)
+        {
+            FocalPlane(x, y, out double fu, out double fv);
+            xi = (_cd11 * fu) + (_cd12 * fv);
+            eta = (_cd21 * fu) + (_cd22 * fv);
+            return;
+        }
+
         double u = x - _x0, v = y - _y0;
         SipDistortion? sip = Sip;
         if (sip is not null)
@@ -680,8 +719,82 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
         }
     }
 
+    /// <summary>
+    /// Pixel → focal plane relative to CRPIX with the lookup tables, in astropy's order: D2IM moves the (1-based)
+    /// pixel, then SIP and NPOL are both evaluated at the moved position and added.
+    /// </summary>
+    private void FocalPlane(double x, double y, out double u, out double v)
+    {
+        Lookup!.Detector(x + 1, y + 1, out double dx, out double dy);
+        u = dx - Crpix1;
+        v = dy - Crpix2;
+        (double nx, double ny) = Lookup.Npol(dx, dy);
+        SipDistortion? sip = Sip;
+        if (sip is not null)
+        {
+            sip.Apply(u, v, out u, out v);
+        }
+
+        u += nx;
+        v += ny;
+    }
+
+    /// <summary>
+    /// Focal plane → pixel with the lookup tables: Newton's method with the Jacobian of the focal-plane map taken
+    /// by central differences once at the start (SIP's inverse, or the target itself, is the first guess); the
+    /// tables are bilinear and small, so a fixed Jacobian converges to 1e-10 px in a few steps.
+    /// </summary>
+    private bool InvertFocalPlane(double u, double v, out double x, out double y)
+    {
+        double gu = u, gv = v;
+        if (Sip is not null && !Sip.Invert(u, v, out gu, out gv))
+        {
+            (gu, gv) = (u, v);
+        }
+
+        x = gu + _x0;
+        y = gv + _y0;
+        const double H = 0.5;
+        FocalPlane(x + H, y, out double a1, out double a2);
+        FocalPlane(x - H, y, out double b1, out double b2);
+        FocalPlane(x, y + H, out double c1, out double c2);
+        FocalPlane(x, y - H, out double d1, out double d2);
+        double j11 = (a1 - b1) / (2 * H), j21 = (a2 - b2) / (2 * H), j12 = (c1 - d1) / (2 * H), j22 = (c2 - d2) / (2 * H);
+        double det = (j11 * j22) - (j12 * j21);
+        if (!(Math.Abs(det) > 0) || !double.IsFinite(det))
+        {
+            return false;
+        }
+
+        for (int it = 0; it < 100; it++)
+        {
+            FocalPlane(x, y, out double fu, out double fv);
+            double ru = u - fu, rv = v - fv;
+            double sx = ((j22 * ru) - (j12 * rv)) / det, sy = ((j11 * rv) - (j21 * ru)) / det;
+            x += sx;
+            y += sy;
+            if ((sx * sx) + (sy * sy) < 1e-24)
+            {
+                return double.IsFinite(x) && double.IsFinite(y);
+            }
+        }
+
+        return false;
+    }
+
     private void IntermediateToPixelCore(double xi, double eta, out double x, out double y)
     {
+        if (Lookup is not null)
+        {
+            double fu = (_ci11 * xi) + (_ci12 * eta), fv = (_ci21 * xi) + (_ci22 * eta);
+            if (!InvertFocalPlane(fu, fv, out x, out y))
+            {
+                x = y = double.NaN;
+            }
+
+            return;
+        }
+
         TpvDistortion? tpv = Tpv;
         if (tpv is not null)
         {

@@ -296,7 +296,7 @@ public sealed class Exposure
             FitsHdu? err = isSci && options.ReadErr ? Find(file, "ERR", selected.ExtVer) : null;
             FitsHdu? dq = isSci && options.ReadDq ? Find(file, "DQ", selected.ExtVer) : null;
             string label = selected.ExtName is null ? $"{fileName}[{selected.Index}]" : $"{fileName}[{selected.ExtName.Trim()},{selected.ExtVer}]";
-            chips.Add(ReadChip(fileName, selected, err, dq, primary, label, options.ReadPixels));
+            chips.Add(ReadChip(file, fileName, selected, err, dq, primary, label, options.ReadPixels));
         }
         else if (sciHdus.Count > 0)
         {
@@ -309,14 +309,14 @@ public sealed class Exposure
             {
                 FitsHdu? err = options.ReadErr ? Find(file, "ERR", sci.ExtVer) : null;
                 FitsHdu? dq = options.ReadDq ? Find(file, "DQ", sci.ExtVer) : null;
-                chips.Add(ReadChip(fileName, sci, err, dq, primary, $"{fileName}[SCI,{sci.ExtVer}]", options.ReadPixels));
+                chips.Add(ReadChip(file, fileName, sci, err, dq, primary, $"{fileName}[SCI,{sci.ExtVer}]", options.ReadPixels));
             }
         }
         else
         {
             FitsHdu image = file.Hdus.FirstOrDefault(h => h.IsImage && h.ElementCount > 0)
                 ?? throw new ExposureException($"{fileName}: the file holds no image.");
-            chips.Add(ReadChip(fileName, image, null, null, primary, image.Index == 0 ? fileName : $"{fileName}[{image.Index}]", options.ReadPixels));
+            chips.Add(ReadChip(file, fileName, image, null, null, primary, image.Index == 0 ? fileName : $"{fileName}[{image.Index}]", options.ReadPixels));
         }
 
         FitsHeader first = chips[0].Header;
@@ -378,7 +378,7 @@ public sealed class Exposure
     private static FitsHdu? Find(FitsFile file, string extName, int extVer) =>
         file.Hdus.FirstOrDefault(h => string.Equals(h.ExtName?.Trim(), extName, StringComparison.OrdinalIgnoreCase) && h.ExtVer == extVer);
 
-    private static Chip ReadChip(string fileName, FitsHdu sci, FitsHdu? err, FitsHdu? dq, FitsHeader primary, string name, bool readPixels)
+    private static Chip ReadChip(FitsFile file, string fileName, FitsHdu sci, FitsHdu? err, FitsHdu? dq, FitsHeader primary, string name, bool readPixels)
     {
         if (sci.Shape.Length != 2 || sci.Width > int.MaxValue || sci.Height > int.MaxValue)
         {
@@ -401,12 +401,12 @@ public sealed class Exposure
             }
 
             FitsHeader header = sci.Header.Clone();
-            return new Chip(name, sci.ExtVer, w, h, err is not null, dq is not null, ReadWcs(header, primary, name), header, sci.Index);
+            return new Chip(name, sci.ExtVer, w, h, err is not null, dq is not null, ReadWcs(header, primary, name, file), header, sci.Index);
         }
 
         (float[] sciData, float[]? errData, uint[]? dqData) = ReadArrays(fileName, sci, err, dq, w, h);
         FitsHeader imageHeader = sci.Header.Clone();
-        FitsWcs wcs = ReadWcs(imageHeader, primary, name);
+        FitsWcs wcs = ReadWcs(imageHeader, primary, name, file);
         return new Chip(name, sci.ExtVer, w, h, sciData, errData, dqData, wcs, imageHeader) { HduIndex = sci.Index };
     }
 
@@ -473,13 +473,15 @@ public sealed class Exposure
         throw new ExposureException($"{name}: a DQ image must hold integers of at most 32 bits (BITPIX = {dq.Bitpix}).");
     }
 
-    private static FitsWcs ReadWcs(FitsHeader ext, FitsHeader primary, string name)
+    private static FitsWcs ReadWcs(FitsHeader ext, FitsHeader primary, string name, FitsFile file)
     {
         try
         {
             if (FitsWcs.HasWcs(ext))
             {
-                return FitsWcs.FromHeader(ext);
+                // HST's lookup-table distortions (D2IM, NPOL) live in the file's D2IMARR and WCSDVARR extensions.
+                FitsWcs wcs = FitsWcs.FromHeader(ext);
+                return LookupDistortion.Read(ext, file) is { } lookup ? wcs.WithLookup(lookup) : wcs;
             }
 
             var merged = primary.Clone();
