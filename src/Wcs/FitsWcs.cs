@@ -266,7 +266,7 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     /// <returns>Right ascension in [0, 360) and declination, degrees.</returns>
     public (double Ra, double Dec) PixelToWorld(double x, double y)
     {
-        PixelToIntermediateCore(x, y, out double xi, out double eta);
+        PixelToIntermediateAny(x, y, out double xi, out double eta);
         IntermediateToWorldCore(xi, eta, out double ra, out double dec);
         return (ra, dec);
     }
@@ -278,7 +278,7 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     public (double X, double Y) WorldToPixel(double ra, double dec)
     {
         WorldToIntermediateCore(ra, dec, out double xi, out double eta);
-        IntermediateToPixelCore(xi, eta, out double x, out double y);
+        IntermediateToPixelAny(xi, eta, out double x, out double y);
         return (x, y);
     }
 
@@ -288,7 +288,7 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     /// <returns>(ξ, η) in degrees: ξ grows to the east and η to the north at the reference point when LONPOLE = 180°.</returns>
     public (double Xi, double Eta) PixelToIntermediate(double x, double y)
     {
-        PixelToIntermediateCore(x, y, out double xi, out double eta);
+        PixelToIntermediateAny(x, y, out double xi, out double eta);
         return (xi, eta);
     }
 
@@ -297,7 +297,7 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     /// <param name="eta">η, degrees.</param>
     public (double X, double Y) IntermediateToPixel(double xi, double eta)
     {
-        IntermediateToPixelCore(xi, eta, out double x, out double y);
+        IntermediateToPixelAny(xi, eta, out double x, out double y);
         return (x, y);
     }
 
@@ -350,7 +350,7 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
 
         for (; i < x.Length; i++)
         {
-            PixelToIntermediateCore(x[i], y[i], out double xi, out double eta);
+            PixelToIntermediateAny(x[i], y[i], out double xi, out double eta);
             IntermediateToWorldCore(xi, eta, out double r, out double d);
             ra[i] = r;
             dec[i] = d;
@@ -369,7 +369,7 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
         for (int i = 0; i < ra.Length; i++)
         {
             WorldToIntermediateCore(ra[i], dec[i], out double xi, out double eta);
-            IntermediateToPixelCore(xi, eta, out double px, out double py);
+            IntermediateToPixelAny(xi, eta, out double px, out double py);
             x[i] = px;
             y[i] = py;
         }
@@ -388,22 +388,35 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     {
         ArgumentNullException.ThrowIfNull(target);
         CheckLengths(x.Length, y.Length, targetX.Length, targetY.Length);
+        if (Lookup is not null || target.Lookup is not null)
+        {
+            LookupPixelToPixel(target, x, y, targetX, targetY);
+        }
+        else
+        {
+            AnalyticPixelToPixel(target, x, y, targetX, targetY);
+        }
+    }
 
+    /// <summary><see cref="PixelToPixel"/> without lookup tables: SIP in blocks of four, no trigonometry per point.</summary>
+    private void AnalyticPixelToPixel(FitsWcs target, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> targetX, Span<double> targetY)
+    {
         // No trigonometry per point: the direction of each point is built in this WCS's frame, turned about the
         // pole into the target's frame (one rotation by the CRVAL1 difference) and projected there.
         (double s, double c) = Matrix2x2.SinCosDegrees(Crval1 - target.Crval1);
         Span<double> xi4 = stackalloc double[4];
         Span<double> eta4 = stackalloc double[4];
+        bool blocks = UseSipBlocks;
         for (int i = 0; i < x.Length; i++)
         {
             double xi, eta;
             int k = i & 3;
-            if (UseSipBlocks && k == 0 && i + 4 <= x.Length)
+            if (blocks && k == 0 && i + 4 <= x.Length)
             {
                 SipIntermediateBlock(x.Slice(i, 4), y.Slice(i, 4), xi4, eta4);
             }
 
-            if (UseSipBlocks && i - k + 4 <= x.Length)
+            if (blocks && i - k + 4 <= x.Length)
             {
                 (xi, eta) = (xi4[k], eta4[k]);
             }
@@ -420,6 +433,24 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
             double ty = (s * nx) + (c * ny);
             target.DirectionToIntermediate(tx, ty, nz, out double txi, out double teta);
             target.IntermediateToPixelCore(txi, teta, out double px, out double py);
+            targetX[i] = px;
+            targetY[i] = py;
+        }
+    }
+
+    /// <summary><see cref="PixelToPixel"/> when either side has lookup tables: the same rotation, point by point.</summary>
+    private void LookupPixelToPixel(FitsWcs target, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> targetX, Span<double> targetY)
+    {
+        (double s, double c) = Matrix2x2.SinCosDegrees(Crval1 - target.Crval1);
+        for (int i = 0; i < x.Length; i++)
+        {
+            PixelToIntermediateAny(x[i], y[i], out double xi, out double eta);
+            double a = xi * D2R, b = eta * D2R;
+            double nx = _e0x + (a * _exx) + (b * _eyx);
+            double ny = _e0y + (a * _exy) + (b * _eyy);
+            double nz = _e0z + (a * _exz) + (b * _eyz);
+            target.DirectionToIntermediate((c * nx) - (s * ny), (s * nx) + (c * ny), nz, out double txi, out double teta);
+            target.IntermediateToPixelAny(txi, teta, out double px, out double py);
             targetX[i] = px;
             targetY[i] = py;
         }
@@ -448,7 +479,7 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
 
         for (; i < x.Length; i++)
         {
-            PixelToIntermediateCore(x[i], y[i], out double a, out double b);
+            PixelToIntermediateAny(x[i], y[i], out double a, out double b);
             xi[i] = a;
             eta[i] = b;
         }
@@ -464,7 +495,7 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
         CheckLengths(xi.Length, eta.Length, x.Length, y.Length);
         for (int i = 0; i < xi.Length; i++)
         {
-            IntermediateToPixelCore(xi[i], eta[i], out double a, out double b);
+            IntermediateToPixelAny(xi[i], eta[i], out double a, out double b);
             x[i] = a;
             y[i] = b;
         }
@@ -549,7 +580,7 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     public Matrix2x2 LocalJacobian(double x, double y)
     {
         Matrix2x2 ji = IntermediateJacobian(x, y);
-        PixelToIntermediateCore(x, y, out double xi, out double eta);
+        PixelToIntermediateAny(x, y, out double xi, out double eta);
         double a = xi * D2R, b = eta * D2R;
         double nx = _e0x + (a * _exx) + (b * _eyx);
         double ny = _e0y + (a * _exy) + (b * _eyy);
@@ -695,14 +726,6 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void PixelToIntermediateCore(double x, double y, out double xi, out double eta)
     {
-        if (Lookup is not null)
-        {
-            FocalPlane(x, y, out double fu, out double fv);
-            xi = (_cd11 * fu) + (_cd12 * fv);
-            eta = (_cd21 * fu) + (_cd22 * fv);
-            return;
-        }
-
         double u = x - _x0, v = y - _y0;
         SipDistortion? sip = Sip;
         if (sip is not null)
@@ -716,6 +739,52 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
         if (tpv is not null)
         {
             tpv.Apply(xi, eta, out xi, out eta);
+        }
+    }
+
+    /// <summary>Pixel → intermediate through the whole model: the lookup tables when there are any, else the analytic core.</summary>
+    private void PixelToIntermediateAny(double x, double y, out double xi, out double eta)
+    {
+        if (Lookup is not null)
+        {
+            LookupPixelToIntermediate(x, y, out xi, out eta);
+        }
+        else
+        {
+            PixelToIntermediateCore(x, y, out xi, out eta);
+        }
+    }
+
+    /// <summary>Intermediate → pixel through the whole model (lookup tables when there are any).</summary>
+    private void IntermediateToPixelAny(double xi, double eta, out double x, out double y)
+    {
+        if (Lookup is not null)
+        {
+            LookupIntermediateToPixel(xi, eta, out x, out y);
+        }
+        else
+        {
+            IntermediateToPixelCore(xi, eta, out x, out y);
+        }
+    }
+
+    /// <summary>Pixel → intermediate with the lookup tables (kept out of line, so the common paths stay small).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void LookupPixelToIntermediate(double x, double y, out double xi, out double eta)
+    {
+        FocalPlane(x, y, out double fu, out double fv);
+        xi = (_cd11 * fu) + (_cd12 * fv);
+        eta = (_cd21 * fu) + (_cd22 * fv);
+    }
+
+    /// <summary>Intermediate → pixel with the lookup tables (out of line); NaN when the inversion fails.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void LookupIntermediateToPixel(double xi, double eta, out double x, out double y)
+    {
+        double fu = (_ci11 * xi) + (_ci12 * eta), fv = (_ci21 * xi) + (_ci22 * eta);
+        if (!InvertFocalPlane(fu, fv, out x, out y))
+        {
+            x = y = double.NaN;
         }
     }
 
@@ -784,16 +853,6 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
 
     private void IntermediateToPixelCore(double xi, double eta, out double x, out double y)
     {
-        if (Lookup is not null)
-        {
-            double fu = (_ci11 * xi) + (_ci12 * eta), fv = (_ci21 * xi) + (_ci22 * eta);
-            if (!InvertFocalPlane(fu, fv, out x, out y))
-            {
-                x = y = double.NaN;
-            }
-
-            return;
-        }
 
         TpvDistortion? tpv = Tpv;
         if (tpv is not null)
