@@ -109,6 +109,36 @@ public sealed class ResampleCommandTests : IDisposable
     }
 
     [Fact]
+    public void Pixmap_applies_the_npol_tables_of_the_input_file()
+    {
+        // The same WCS with a constant NPOL table of +0.5 pixel along x: every pixel maps half a pixel further.
+        FitsWcs wcs = FitsWcs.CreateTan(150, 2, 20.5, 15.5, 0.1, 30);
+        var plain = new FitsHeader();
+        wcs.WriteTo(plain);
+        FitsHeader lut = plain.Clone();
+        lut.Set("CPDIS1", "Lookup");
+        lut.Add(FitsCard.Create("DP1", "EXTVER: 1", null));
+        lut.Add(FitsCard.Create("DP1", "AXIS.1: 1", null));
+        var table = new FitsHeader();
+        table.Set("CRPIX1", 1.0);
+        table.Set("CRPIX2", 1.0);
+        table.Set("CDELT1", 8.0);
+        table.Set("CDELT2", 8.0);
+        FitsWriter.Write(P("lut.fits"),
+        [
+            FitsWriteHdu.Empty(),
+            FitsWriteHdu.Image(new float[40 * 30], [40, 30], lut).Named("SCI", 1),
+            FitsWriteHdu.Image(Enumerable.Repeat(0.5f, 6 * 5).ToArray(), [6, 5], table).Named("WCSDVARR", 1),
+        ]);
+        FitsWriter.Write(P("plain.fits"), [FitsWriteHdu.Image(new float[40 * 30], [40, 30], plain)]);
+        (int code, _, string err) = CliHarness.Run("pixmap", P("lut.fits") + "[SCI,1]", P("plain.fits"), "--out", P("lut_pm.fits"));
+        Assert.True(code == 0, err);
+        Pixmap pm = PixmapFile.Read(P("lut_pm.fits"));
+        Assert.Equal(7.5, pm.X[(9 * 40) + 7], 9);
+        Assert.Equal(9.0, pm.Y[(9 * 40) + 7], 9);
+    }
+
+    [Fact]
     public void Bench_drizzle_prints_json_with_kernel_seconds()
     {
         (int code, string output, string err) = CliHarness.Run("bench", "drizzle", "--kernel", "point", "--size", "64x32", "--repeat", "1", "--threads", "2", "--check-determinism");

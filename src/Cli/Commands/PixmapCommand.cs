@@ -23,7 +23,6 @@ internal static class PixmapCommand
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             FitsHeader hf = FitsFile.ReadHeader(parse.GetValue(from)!);
-            FitsHeader ht = FitsFile.ReadHeader(parse.GetValue(to)!);
             int width = (int)hf.GetInt64("NAXIS1", 0), height = (int)hf.GetInt64("NAXIS2", 0);
             if (width < 1 || height < 1)
             {
@@ -43,7 +42,8 @@ internal static class PixmapCommand
                 throw new UsageException("--tolerance must be > 0");
             }
 
-            Pixmap map = PixmapFile.CalcPixmap(FitsWcs.FromHeader(hf), FitsWcs.FromHeader(ht), width, height, new PixmapOptions
+            // FromFile also attaches HST lookup-table distortions (D2IM, NPOL) from the files' extensions.
+            Pixmap map = PixmapFile.CalcPixmap(FitsWcs.FromFile(parse.GetValue(from)!), FitsWcs.FromFile(parse.GetValue(to)!), width, height, new PixmapOptions
             {
                 Fast = parse.GetValue(fast),
                 Tolerance = tol,
