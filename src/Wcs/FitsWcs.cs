@@ -546,12 +546,7 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
         if (Lookup is not null)
         {
             // The tables are bilinear: central differences over a small step are exact inside a table cell.
-            const double H = 1e-4;
-            FocalPlane(x + H, y, out double a1, out double a2);
-            FocalPlane(x - H, y, out double b1, out double b2);
-            FocalPlane(x, y + H, out double c1, out double c2);
-            FocalPlane(x, y - H, out double d1, out double d2);
-            return Cd * new Matrix2x2((a1 - b1) / (2 * H), (c1 - d1) / (2 * H), (a2 - b2) / (2 * H), (c2 - d2) / (2 * H));
+            return Cd * FocalPlaneJacobian(x, y, 1e-4);
         }
 
         double u = x - _x0, v = y - _y0;
@@ -808,6 +803,16 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
         v += ny;
     }
 
+    /// <summary>∂(focal plane)/∂(pixel) with the lookup tables, by central differences over ±<paramref name="h"/> pixels.</summary>
+    private Matrix2x2 FocalPlaneJacobian(double x, double y, double h)
+    {
+        FocalPlane(x + h, y, out double a1, out double a2);
+        FocalPlane(x - h, y, out double b1, out double b2);
+        FocalPlane(x, y + h, out double c1, out double c2);
+        FocalPlane(x, y - h, out double d1, out double d2);
+        return new Matrix2x2((a1 - b1) / (2 * h), (c1 - d1) / (2 * h), (a2 - b2) / (2 * h), (c2 - d2) / (2 * h));
+    }
+
     /// <summary>
     /// Focal plane → pixel with the lookup tables: Newton's method with the Jacobian of the focal-plane map taken
     /// by central differences once at the start (SIP's inverse, or the target itself, is the first guess); the
@@ -823,12 +828,8 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
 
         x = gu + _x0;
         y = gv + _y0;
-        const double H = 0.5;
-        FocalPlane(x + H, y, out double a1, out double a2);
-        FocalPlane(x - H, y, out double b1, out double b2);
-        FocalPlane(x, y + H, out double c1, out double c2);
-        FocalPlane(x, y - H, out double d1, out double d2);
-        double j11 = (a1 - b1) / (2 * H), j21 = (a2 - b2) / (2 * H), j12 = (c1 - d1) / (2 * H), j22 = (c2 - d2) / (2 * H);
+        Matrix2x2 j = FocalPlaneJacobian(x, y, 0.5);
+        double j11 = j.M11, j12 = j.M12, j21 = j.M21, j22 = j.M22;
         double det = (j11 * j22) - (j12 * j21);
         if (!(Math.Abs(det) > 0) || !double.IsFinite(det))
         {
