@@ -50,7 +50,21 @@ public sealed partial class FitsWcs
         }
 
         using FitsFile file = FitsFile.Open(spec.Path);
-        FitsHeader header = file.Select(spec).Header;
+        return FromHeader(file.Select(spec).Header, file, alt);
+    }
+
+    /// <summary>
+    /// Reads a WCS from a header of <paramref name="file"/>, with the HST lookup-table distortions (D2IM, NPOL) the
+    /// header names read from the file's extensions (<see cref="LookupDistortion.Read"/>).
+    /// </summary>
+    /// <param name="header">The header (of an HDU of <paramref name="file"/>, or built from one).</param>
+    /// <param name="file">The file holding the lookup-table extensions.</param>
+    /// <param name="alt">' ' for the primary description, or a letter A–Z.</param>
+    /// <returns>The WCS.</returns>
+    /// <exception cref="WcsException">The header holds no usable WCS, or a lookup table it names is missing.</exception>
+    public static FitsWcs FromHeader(FitsHeader header, FitsFile file, char alt = ' ')
+    {
+        ArgumentNullException.ThrowIfNull(file);
         FitsWcs wcs = FromHeader(header, alt);
         return LookupDistortion.Read(header, file) is { } lookup ? wcs.WithLookup(lookup) : wcs;
     }
@@ -62,7 +76,7 @@ public sealed partial class FitsWcs
     /// <param name="header">The header to update in place (existing cards are replaced where they are).</param>
     /// <param name="alt">' ' for the primary description, or a letter A–Z.</param>
     /// <remarks>
-    /// <para>Reading the header back with <see cref="FromHeader"/> gives a WCS equal to this one (doubles are
+    /// <para>Reading the header back with <see cref="FromHeader(FitsHeader, char)"/> gives a WCS equal to this one (doubles are
     /// written so that they read back exactly).</para>
     /// <para>SIP coefficients have no alternate-key form. Writing the primary description rewrites them (only
     /// when they change, so an unchanged distortion keeps its cards); writing an alternate one with SIP adds them

@@ -163,8 +163,9 @@ public sealed partial class FitsWcs : IEquatable<FitsWcs>
 
     /// <summary>
     /// HST lookup-table distortions (D2IM and NPOL) on top of SIP or TAN, or null. They live in extensions of the
-    /// file, not in the header: <see cref="FromFile(string, char)"/> and <see cref="LookupDistortion.Read"/> attach
-    /// them; <see cref="FromHeader"/> alone cannot.
+    /// file, not in the header: <see cref="FromFile(string, char)"/> and
+    /// <see cref="FromHeader(Fits.FitsHeader, Fits.FitsFile, char)"/> attach them;
+    /// <see cref="FromHeader(Fits.FitsHeader, char)"/> alone cannot.
     /// </summary>
     public LookupDistortion? Lookup { get; }
 

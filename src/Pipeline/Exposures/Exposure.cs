@@ -477,11 +477,10 @@ public sealed class Exposure
     {
         try
         {
+            // HST's lookup-table distortions (D2IM, NPOL) live in the file's D2IMARR and WCSDVARR extensions.
             if (FitsWcs.HasWcs(ext))
             {
-                // HST's lookup-table distortions (D2IM, NPOL) live in the file's D2IMARR and WCSDVARR extensions.
-                FitsWcs wcs = FitsWcs.FromHeader(ext);
-                return LookupDistortion.Read(ext, file) is { } lookup ? wcs.WithLookup(lookup) : wcs;
+                return FitsWcs.FromHeader(ext, file);
             }
 
             var merged = primary.Clone();
@@ -495,7 +494,7 @@ public sealed class Exposure
 
             if (FitsWcs.HasWcs(merged))
             {
-                return FitsWcs.FromHeader(merged);
+                return FitsWcs.FromHeader(merged, file);
             }
         }
         catch (WcsException ex)
