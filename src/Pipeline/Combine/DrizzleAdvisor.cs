@@ -229,17 +229,14 @@ public static class DrizzleAdvisor
         int x0 = crop.Box.X0, y0 = crop.Box.Y0;
         void Transform(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> xo, Span<double> yo)
         {
-            // Crop pixels to chip pixels in the output spans, then through the sky (one row per call).
+            // Crop pixels to chip pixels in the output spans, then through the sky in place.
             for (int k = 0; k < x.Length; k++)
             {
                 xo[k] = x[k] + x0;
                 yo[k] = y[k] + y0;
             }
 
-            var ra = new double[x.Length];
-            var dec = new double[x.Length];
-            source.PixelToWorld(xo, yo, ra, dec);
-            target.WorldToPixel(ra, dec, xo, yo);
+            source.PixelToPixel(target, xo, yo, xo, yo);
         }
 
         return PixmapCalculator.Calculate(Transform, crop.Box.Width, crop.Box.Height, new PixmapOptions { MaxDegreeOfParallelism = cores });

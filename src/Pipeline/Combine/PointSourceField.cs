@@ -18,7 +18,7 @@ internal sealed class PointSourceField
     private const double ApertureInFwhm = 3.0;
 
     private readonly FitsWcs frame;
-    private readonly List<(double Ra, double Dec, double X, double Y)> stars = [];
+    private readonly List<(double Ra, double Dec)> stars = [];
     private readonly double sigma;
     private readonly double native;
     private readonly double aperture;
@@ -51,7 +51,7 @@ internal sealed class PointSourceField
                 double x = ((a - ((perSide - 1) / 2.0)) * spacing) + (px * native);
                 double y = ((b - ((perSide - 1) / 2.0)) * spacing) + (py * native);
                 (double sra, double sdec) = frame.PixelToWorld(x, y);
-                stars.Add((sra, sdec, x, y));
+                stars.Add((sra, sdec));
             }
         }
     }
@@ -74,7 +74,7 @@ internal sealed class PointSourceField
         ArgumentNullException.ThrowIfNull(chip);
         var image = new float[width * height];
         double norm = native * native / (2 * Math.PI * sigma * sigma) / (SubSamples * SubSamples);
-        foreach ((double ra, double dec, double sx, double sy) in stars)
+        foreach ((double ra, double dec) in stars)
         {
             (double x, double y) = chip.Wcs.WorldToPixel(ra, dec);
             if (!double.IsFinite(x) || !double.IsFinite(y))
@@ -82,13 +82,10 @@ internal sealed class PointSourceField
                 continue;
             }
 
-            // Chip pixels to the arcsec frame, linear around the star (a few pixels).
-            (double fx, double fy) = ToFrame(chip, x, y);
-            (double ax, double ay) = ToFrame(chip, x + 0.5, y);
-            (double bx, double by) = ToFrame(chip, x - 0.5, y);
-            (double cx, double cy) = ToFrame(chip, x, y + 0.5);
-            (double dx, double dy) = ToFrame(chip, x, y - 0.5);
-            double j11 = ax - bx, j21 = ay - by, j12 = cx - dx, j22 = cy - dy;
+            // Chip pixels to arcsec on the sky (east, north), linear around the star (a few pixels); the star is
+            // isotropic, so only the metric of this map matters.
+            Matrix2x2 local = chip.Wcs.LocalJacobian(x, y);
+            double j11 = local.M11 * 3600, j12 = local.M12 * 3600, j21 = local.M21 * 3600, j22 = local.M22 * 3600;
             double pixel = Math.Sqrt(Math.Abs((j11 * j22) - (j12 * j21)));
             if (!(pixel > 0))
             {
@@ -98,7 +95,6 @@ internal sealed class PointSourceField
             int half = (int)Math.Ceiling(5 * sigma / pixel) + 1;
             int i0 = Math.Max(x0, (int)Math.Round(x) - half), i1 = Math.Min(x0 + width - 1, (int)Math.Round(x) + half);
             int j0 = Math.Max(y0, (int)Math.Round(y) - half), j1 = Math.Min(y0 + height - 1, (int)Math.Round(y) + half);
-            double ox = fx - sx, oy = fy - sy;
             for (int j = j0; j <= j1; j++)
             {
                 for (int i = i0; i <= i1; i++)
@@ -110,7 +106,7 @@ internal sealed class PointSourceField
                         for (int u = 0; u < SubSamples; u++)
                         {
                             double px = i - 0.5 + ((u + 0.5) / SubSamples) - x;
-                            double ex = (j11 * px) + (j12 * py) + ox, ey = (j21 * px) + (j22 * py) + oy;
+                            double ex = (j11 * px) + (j12 * py), ey = (j21 * px) + (j22 * py);
                             sum += Math.Exp(-((ex * ex) + (ey * ey)) / (2 * sigma * sigma));
                         }
                     }
@@ -138,7 +134,7 @@ internal sealed class PointSourceField
         double r = aperture / scale;
         double sum2 = 0, max = 0;
         int count = 0;
-        foreach ((double ra, double dec, _, _) in stars)
+        foreach ((double ra, double dec) in stars)
         {
             (double x, double y) = wcs.WorldToPixel(ra, dec);
             if (!(x - r >= 0 && y - r >= 0 && x + r <= n - 1 && y + r <= n - 1))
@@ -181,12 +177,6 @@ internal sealed class PointSourceField
         }
 
         return count == 0 ? (double.NaN, double.NaN) : (Math.Sqrt(sum2 / count), max);
-    }
-
-    private (double X, double Y) ToFrame(Chip chip, double x, double y)
-    {
-        (double ra, double dec) = chip.Wcs.PixelToWorld(x, y);
-        return frame.WorldToPixel(ra, dec);
     }
 
     private static double Frac(double v) => v - Math.Floor(v);
