@@ -71,8 +71,7 @@ internal static class AdviseCommand
                 }
 
                 var trials = a.Trials.Where(t => t.ScaleArcsec == a.FinalScale)
-                    .Select(t => new PixfracTrial(t.Pixfrac, t.RmsOverMedian) { HoleFraction = t.HoleFraction, PointSourceRms = t.PointSourceRms, PointSourceMax = t.PointSourceMax })
-                    .ToList();
+                    .Select(t => t.ToPixfracTrial()).ToList();
                 DrizzlePlots.WeightVsPixfrac(trials, string.Create(CultureInfo.InvariantCulture, $"scale {a.FinalScale:0.####}\""), a.FinalPixfrac).Save(path);
                 Console.WriteLine($"plot: {path}");
             }

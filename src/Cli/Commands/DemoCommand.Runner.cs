@@ -268,12 +268,7 @@ internal static class DemoRunner
             Figure holes = DrizzlePlots.HolesMap(r.Wht, r.Grid.Width, r.Grid.Height, Path.GetFileName(r.ProductPath), ws);
             holes.Save(Path.Combine(folder, $"{name}_holes.png"));
             plots.Add(new QaPlot($"{name}: holes", holes.Render(PlotFormat.Png), "Drizzle"));
-            var trials = advice.Trials.Select(t => new PixfracTrial(t.Pixfrac, t.RmsOverMedian)
-            {
-                HoleFraction = t.HoleFraction,
-                PointSourceRms = t.PointSourceRms,
-                PointSourceMax = t.PointSourceMax,
-            }).ToList();
+            var trials = advice.Trials.Select(t => t.ToPixfracTrial()).ToList();
             Figure pixfrac = DrizzlePlots.WeightVsPixfrac(trials, string.Create(CultureInfo.InvariantCulture, $"{name}, scale {Scale}\""));
             pixfrac.Save(Path.Combine(folder, $"{name}_pixfrac.png"));
             plots.Add(new QaPlot($"{name}: pixfrac advice (weights and noise-free point sources)", pixfrac.Render(PlotFormat.Png), "Drizzle"));

@@ -22,6 +22,11 @@ public sealed record AdviceTrial(double ScaleArcsec, double Pixfrac, double RmsO
 
     /// <summary>True when the weight map is uniform enough (RMS/median below 0.2) and has no holes.</summary>
     public bool Acceptable => RmsOverMedian < DrizzlePlots.WeightRmsGuideline && !(HoleFraction > 0);
+
+    /// <summary>This trial as a point of the Diagnostics pixfrac plot (<see cref="DrizzlePlots.WeightVsPixfrac"/>).</summary>
+    /// <returns>The plot's trial.</returns>
+    public PixfracTrial ToPixfracTrial() =>
+        new(Pixfrac, RmsOverMedian) { HoleFraction = HoleFraction, PointSourceRms = PointSourceRms, PointSourceMax = PointSourceMax };
 }
 
 /// <summary>Options of <see cref="DrizzleAdvisor.Advise(IReadOnlyList{Exposure}, DrizzleAdvisorOptions)"/>.</summary>
