@@ -43,7 +43,8 @@ internal static class ProductWriter
             primary.Set(p + "ISCL", 1.0, "drizzle input scaling");
         }
 
-        FitsHeader sciHeader = ExtensionHeader(grid, options.FinalUnits == OutputUnits.Cps ? "ELECTRONS/S" : "ELECTRONS", texp);
+        string bunit = options.FinalUnits == OutputUnits.Cps ? "ELECTRONS/S" : "ELECTRONS";
+        FitsHeader sciHeader = ExtensionHeader(grid, bunit, texp);
         FitsHeader whtHeader = ExtensionHeader(grid, "UNITLESS", texp);
         FitsHeader ctxHeader = ExtensionHeader(grid, "UNITLESS", texp);
         long w = grid.Width, h = grid.Height;
@@ -57,7 +58,7 @@ internal static class ProductWriter
         if (options.FinalErr)
         {
             // After CTX, so SCI, WHT and CTX keep AstroDrizzle's extension numbers 1 to 3.
-            hdus.Add(FitsWriteHdu.Declared<float>([w, h], ExtensionHeader(grid, sciHeader.GetString("BUNIT")!.Trim(), texp)).Named("ERR"));
+            hdus.Add(FitsWriteHdu.Declared<float>([w, h], ExtensionHeader(grid, bunit, texp)).Named("ERR"));
         }
 
         return FitsStreamWriter.Create(path, hdus);
